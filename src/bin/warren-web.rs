@@ -1,0 +1,3 @@
+//! The web entry point (built by Trunk for wasm32 with feature `web`).
+
+fn main() {}
