@@ -6,7 +6,9 @@
 //! Time is a parameter (virtual milliseconds) passed in by the caller; nothing here reads a clock.
 
 pub mod error;
+pub mod ids;
 pub mod value;
 
 pub use error::BrokerError;
+pub use ids::QueueId;
 pub use value::{FieldTable, FieldValue};
