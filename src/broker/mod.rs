@@ -12,3 +12,6 @@ pub mod value;
 pub use error::BrokerError;
 pub use ids::QueueId;
 pub use value::{FieldTable, FieldValue};
+mod headers;
+pub mod router;
+mod topic;
