@@ -665,7 +665,7 @@ impl Broker {
             if let Some(q) = b.queue_mut(qid) {
                 q.last_used = now;
             }
-            b.drop_expired(qid);
+            // Like RabbitMQ's fetch: take the head as it is, expire behind it afterwards.
             let Some(entry) = b.queue_mut(qid).and_then(|q| q.pop_head()) else {
                 return Ok(None);
             };

@@ -51,16 +51,34 @@ impl Broker {
         } else {
             entry
         };
-        let id = entry.message.id;
-        if let Some(q) = self.queue_mut(qid) {
-            q.push_back(entry);
+        let (id, expiry) = (entry.message.id, entry.expiry);
+        let Some(q) = self.queue_mut(qid) else {
+            return true;
+        };
+        if q.args.message_ttl == Some(0) && q.args.dead_letter_exchange.is_none() {
+            // RabbitMQ's shortcut: a queue TTL of 0 without a DLX discards what no consumer
+            // took at once, even behind other messages.
+            self.narrate(|| BrokerEvent::Dropped {
+                queue: qid,
+                message: id,
+                cause: DropCause::Expired,
+            });
+            return true;
         }
+        q.push_back(entry);
         self.narrate(|| BrokerEvent::Enqueued {
             queue: qid,
             message: id,
         });
-        self.drop_head_over_limit(qid);
-        self.drop_expired(qid);
+        let dropped = self.drop_head_over_limit(qid);
+        let len = self.queue(qid).map_or(0, |q| q.ready_len());
+        // 3.10 expires at the head after a publish only when the new message may be the head
+        // (`deliver_or_enqueue`): a short-lived message put in front by its priority waits for
+        // the next fetch or timer.
+        match (dropped, len == 1, expiry) {
+            (false, false, _) | (true, true, None) => {}
+            _ => self.drop_expired(qid),
+        }
         true
     }
 
@@ -150,12 +168,22 @@ impl Broker {
         }
     }
 
-    /// Expires messages at the head whose time has come (never behind a live head).
+    /// Expires messages at the head whose time has come (`drop_expired_msgs`), then arms the
+    /// queue's TTL timer for the new head (kept if it fires no more than 1 ms later).
     pub(super) fn drop_expired(&mut self, qid: QueueId) {
         let now = self.now;
         loop {
             let Some(q) = self.queue_mut(qid) else { return };
+            if q.is_empty() {
+                return;
+            }
             if !q.head_expiry().is_some_and(|e| e <= now) {
+                if let Some(e) = q.head_expiry() {
+                    match q.ttl_timer {
+                        Some(t) if e + 1 >= t => {}
+                        _ => q.ttl_timer = Some(e),
+                    }
+                }
                 return;
             }
             let Some(entry) = q.pop_head() else { return };
@@ -169,13 +197,20 @@ impl Broker {
     }
 
     /// drop-head: removes messages from the head while the queue is over a length limit.
-    pub(super) fn drop_head_over_limit(&mut self, qid: QueueId) {
+    /// Returns whether it dropped anything.
+    pub(super) fn drop_head_over_limit(&mut self, qid: QueueId) -> bool {
+        let mut dropped = false;
         loop {
-            let Some(q) = self.queue_mut(qid) else { return };
+            let Some(q) = self.queue_mut(qid) else {
+                return dropped;
+            };
             if q.args.overflow != Overflow::DropHead || !q.over_limit() {
-                return;
+                return dropped;
             }
-            let Some(entry) = q.pop_head() else { return };
+            let Some(entry) = q.pop_head() else {
+                return dropped;
+            };
+            dropped = true;
             self.dead_letter(qid, entry.message, DeathReason::Maxlen);
         }
     }
