@@ -200,6 +200,14 @@ impl DestList {
     fn is_empty(&self) -> bool {
         self.queues.is_empty() && self.exchanges.is_empty()
     }
+
+    /// The queue id when this list is exactly one queue (the topic trie keeps it in the node).
+    fn single_queue(&self) -> Option<u32> {
+        match (self.queues.as_slice(), self.exchanges.is_empty()) {
+            ([q], true) => Some(q.0),
+            _ => None,
+        }
+    }
 }
 
 /// The per-type routing index of one exchange.
@@ -311,6 +319,8 @@ impl Exchange {
                 let node = trie.insert(&rec.key);
                 if let Some(list) = trie.payload_mut(node) {
                     list.add(rec.dest);
+                    let hint = list.single_queue();
+                    trie.set_hint(node, hint);
                 }
             }
             Matcher::Headers(map) => {
@@ -342,6 +352,8 @@ impl Exchange {
                 if let Some(node) = trie.find(&rec.key) {
                     if let Some(list) = trie.payload_mut(node) {
                         list.remove(rec.dest);
+                        let hint = list.single_queue();
+                        trie.set_hint(node, hint);
                     }
                     trie.prune(node, DestList::is_empty);
                 }
@@ -1002,10 +1014,16 @@ impl Router {
             Matcher::Topic(trie) => {
                 let mut matched = false;
                 for key in routing_keys {
-                    trie.for_each_match(key, &mut scratch.topic, |_, list| {
-                        if !list.is_empty() {
-                            out.add_list(list);
+                    trie.for_each_match(key, &mut scratch.topic, |hint, list| match hint {
+                        Some(q) => {
+                            out.add_queue(QueueId(q));
                             matched = true;
+                        }
+                        None => {
+                            if !list.is_empty() {
+                                out.add_list(list);
+                                matched = true;
+                            }
                         }
                     });
                 }
