@@ -558,6 +558,15 @@ mod tests {
         assert!(explain_match(&pattern2, &key).is_none());
         let long = vec![""; 10_000].join(".");
         assert!(trie_matches(&long, &long));
+        // The pattern that kept a 3.10 channel busy for minutes (15 `#`, 31-word key).
+        let hashes = vec!["#"; 15].join(".");
+        let words31 = vec!["a"; 31].join(".");
+        assert!(trie_matches(
+            &format!("{hashes}.b"),
+            &format!("{words31}.b")
+        ));
+        assert!(!trie_matches(&format!("{hashes}.b"), &words31));
+        assert!(explain_match(&format!("{hashes}.b"), &words31).is_none());
     }
 
     fn word() -> impl Strategy<Value = String> {
