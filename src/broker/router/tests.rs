@@ -801,10 +801,10 @@ fn naive_route(
             })
             .collect();
         let mut next: Vec<String> = Vec::new();
-        if matched.is_empty() {
-            if let Some(ae) = ex.alternate_exchange() {
-                next.push(ae.to_string());
-            }
+        if matched.is_empty()
+            && let Some(ae) = ex.alternate_exchange()
+        {
+            next.push(ae.to_string());
         }
         for b in matched {
             match &b.destination {
