@@ -572,6 +572,25 @@ fn strip_cr_lf(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// RabbitMQ's `binding_action/…` strips CR/LF from both names before anything else.
+fn strip_binding_names(b: &BindingDecl) -> Cow<'_, BindingDecl> {
+    let source = strip_cr_lf(&b.source);
+    let dest = strip_cr_lf(b.destination.name());
+    if matches!((&source, &dest), (Cow::Borrowed(_), Cow::Borrowed(_))) {
+        return Cow::Borrowed(b);
+    }
+    let destination = match &b.destination {
+        BindingDestination::Queue(_) => BindingDestination::Queue(dest.into_owned()),
+        BindingDestination::Exchange(_) => BindingDestination::Exchange(dest.into_owned()),
+    };
+    Cow::Owned(BindingDecl {
+        source: source.into_owned(),
+        destination,
+        binding_key: b.binding_key.clone(),
+        arguments: b.arguments.clone(),
+    })
+}
+
 fn no_exchange(name: &str) -> BrokerError {
     BrokerError::NotFound(format!("no exchange '{name}' in vhost '{VHOST}'"))
 }
@@ -791,10 +810,11 @@ impl Router {
         Ok(())
     }
 
-    /// `queue.bind` / `exchange.bind`. 403 if source or destination is the default exchange,
+    /// `queue.bind` / `exchange.bind` (CR/LF stripped from both names). 403 if source or destination is the default exchange,
     /// 404 if either is missing, 406 for an invalid `x-match` on a headers exchange; binding the
     /// same (source, destination, key, arguments) again is a no-op.
     pub fn bind(&mut self, b: &BindingDecl) -> Result<(), BrokerError> {
+        let b = &*strip_binding_names(b);
         Self::check_not_default(b)?;
         let Some(&sx) = self.by_name.get(b.source.as_str()) else {
             return Err(no_exchange(&b.source));
@@ -824,10 +844,11 @@ impl Router {
         Ok(())
     }
 
-    /// `queue.unbind` / `exchange.unbind`. 403 if source or destination is the default exchange;
+    /// `queue.unbind` / `exchange.unbind` (CR/LF stripped from both names). 403 if source or destination is the default exchange;
     /// otherwise idempotent, as in 3.10: a missing binding, source or destination is fine.
     /// Removing the last binding of an auto-delete source deletes that exchange.
     pub fn unbind(&mut self, b: &BindingDecl) -> Result<(), BrokerError> {
+        let b = &*strip_binding_names(b);
         Self::check_not_default(b)?;
         let Some(&sx) = self.by_name.get(b.source.as_str()) else {
             return Ok(());

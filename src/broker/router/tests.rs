@@ -1053,3 +1053,21 @@ fn odd_keys_never_panic() {
         .unwrap();
     assert!(s.queues().is_empty());
 }
+
+#[test]
+fn bind_strips_cr_lf_from_names() {
+    let mut r = Router::new();
+    declare(&mut r, "x", ExchangeKind::Direct);
+    q(&mut r, "queue", 0);
+    r.bind(&qb("x\r\n", "que\nue", "k", FieldTable::new()))
+        .unwrap();
+    assert_eq!(route_names(&r, "x", &["k"]), Ok(names(&["queue"])));
+    assert_eq!(
+        code(r.bind(&e2e("\n", "x", ""))),
+        Err(403),
+        "stripped to the default exchange"
+    );
+    r.unbind(&qb("\rx", "queue\n", "k", FieldTable::new()))
+        .unwrap();
+    assert_eq!(route_names(&r, "x", &["k"]), Ok(vec![]));
+}
