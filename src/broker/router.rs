@@ -472,6 +472,15 @@ impl RouteScratch {
     pub fn queues(&self) -> &[QueueId] {
         &self.out.queues
     }
+
+    /// Reorders the last result by queue name, the order RabbitMQ's `rabbit_exchange:route/2`
+    /// returns (it `usort`s the queue names); for callers whose observable behaviour depends on
+    /// the order queues receive one message (e.g. several queues dead-lettering into one).
+    pub fn sort_queues_by_name(&mut self, router: &Router) {
+        self.out
+            .queues
+            .sort_by(|a, b| router.queue_name(*a).cmp(&router.queue_name(*b)));
+    }
 }
 
 /// Why one destination was reached (see [`Router::explain_route`]).
@@ -529,6 +538,78 @@ pub struct RouteHop {
     pub destination: BindingDestination,
     /// Which binding (or rule) matched and why.
     pub reason: MatchReason,
+}
+
+impl std::fmt::Display for RouteHop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = match &self.destination {
+            BindingDestination::Queue(q) => format!("queue '{q}'"),
+            BindingDestination::Exchange(x) => format!("exchange '{x}'"),
+        };
+        let from = if self.exchange.is_empty() {
+            "the default exchange".to_string()
+        } else {
+            format!("exchange '{}'", self.exchange)
+        };
+        match &self.reason {
+            MatchReason::DefaultExchange { routing_key } => {
+                write!(
+                    f,
+                    "{from} → {to}: routing key '{routing_key}' is the queue's name"
+                )
+            }
+            MatchReason::Direct { binding_key, .. } => {
+                write!(
+                    f,
+                    "{from} → {to}: binding key '{binding_key}' equals the routing key"
+                )
+            }
+            MatchReason::Fanout { .. } => write!(f, "{from} → {to}: fanout (keys ignored)"),
+            MatchReason::Topic {
+                binding_key,
+                routing_key,
+                words_taken,
+                ..
+            } => {
+                write!(f, "{from} → {to}: '{binding_key}' matches '{routing_key}'")?;
+                let parts: Vec<String> = words_taken
+                    .iter()
+                    .filter(|(p, _)| p == "#" || p == "*")
+                    .map(|(p, w)| {
+                        let words: Vec<String> = w.iter().map(|x| format!("'{x}'")).collect();
+                        if words.is_empty() {
+                            format!("{p} took no words")
+                        } else {
+                            format!("{p} took {}", words.join(" "))
+                        }
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    write!(f, " ({})", parts.join(", "))?;
+                }
+                Ok(())
+            }
+            MatchReason::Headers {
+                x_match, satisfied, ..
+            } => {
+                if satisfied.is_empty() {
+                    write!(
+                        f,
+                        "{from} → {to}: x-match {x_match} with nothing to compare"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{from} → {to}: x-match {x_match}, matched {}",
+                        satisfied.join(", ")
+                    )
+                }
+            }
+            MatchReason::AlternateExchange => {
+                write!(f, "{from} matched nothing → alternate {to}")
+            }
+        }
+    }
 }
 
 /// The full story of one routing decision, for the simulation's "why did it go there" view.

@@ -1071,3 +1071,29 @@ fn bind_strips_cr_lf_from_names() {
         .unwrap();
     assert_eq!(route_names(&r, "x", &["k"]), Ok(vec![]));
 }
+
+#[test]
+fn hop_rendering_and_name_order() {
+    let mut r = Router::new();
+    declare(&mut r, "t", ExchangeKind::Topic);
+    q(&mut r, "zz", 0);
+    q(&mut r, "aa", 1);
+    bind_q(&mut r, "t", "zz", "a.#.*").unwrap();
+    bind_q(&mut r, "t", "aa", "#").unwrap();
+    let e = r
+        .explain_route("t", &["a.b.c"], &FieldTable::new(), true)
+        .unwrap();
+    let lines: Vec<String> = e.hops.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "exchange 't' → queue 'zz': 'a.#.*' matches 'a.b.c' (# took 'b', * took 'c')",
+            "exchange 't' → queue 'aa': '#' matches 'a.b.c' (# took 'a' 'b' 'c')",
+        ]
+    );
+    let mut s = RouteScratch::new();
+    r.route("t", &["a.b.c"], &FieldTable::new(), true, &mut s)
+        .unwrap();
+    s.sort_queues_by_name(&r);
+    assert_eq!(s.queues(), &[QueueId(1), QueueId(0)]);
+}
