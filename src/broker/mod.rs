@@ -234,3 +234,6 @@ impl Broker {
         a
     }
 }
+
+#[cfg(test)]
+mod tests;
