@@ -811,6 +811,10 @@ impl Broker {
             }
         }
         if self.queue(qid).is_none() {
+            if how != Settle::Ack {
+                let entries: Vec<_> = list.into_iter().map(|u| u.entry).collect();
+                self.drop_lost(qid, &entries);
+            }
             return;
         }
         match how {

@@ -138,7 +138,18 @@ impl Broker {
             redelivered: entry.redelivered,
             message: entry.message.clone(),
         };
-        if !consumer.no_ack {
+        if consumer.no_ack {
+            if self.narrate {
+                let (channel, message) = (consumer.channel, entry.message.id);
+                self.events.push_back(event);
+                self.events.push_back(BrokerEvent::Acked {
+                    channel,
+                    delivery_tag,
+                    message,
+                });
+                return;
+            }
+        } else {
             consumer.unacked += 1;
             ch.track(Unacked {
                 tag: delivery_tag,
@@ -275,20 +286,15 @@ impl Broker {
             }
             let exchange = self.intern_exchange(&p.exchange);
             let (from, original) = (p.queue, p.message.id);
-            self.narrate(|| BrokerEvent::DeadLettered {
-                queue: from,
-                message: original,
-                copy: id,
-                reason: p.reason,
-                exchange,
-            });
-            if targets.is_empty() {
-                self.narrate(|| BrokerEvent::Dropped {
+            if self.narrate {
+                self.emit(BrokerEvent::DeadLettered {
                     queue: from,
-                    message: id,
-                    cause: DropCause::DeadLetterUnroutable,
+                    message: original,
+                    copy: id,
+                    reason: p.reason,
+                    exchange,
+                    queues: targets.clone(),
                 });
-                continue;
             }
             let copy = Arc::new(copy);
             for t in targets {
@@ -300,7 +306,10 @@ impl Broker {
     /// Returns deliveries to their queue (original positions, redelivered), then enforces
     /// drop-head, expires what is due and dispatches (`requeue_and_run`).
     pub(super) fn requeue_and_run(&mut self, qid: QueueId, entries: Vec<QueueEntry>) {
-        let Some(q) = self.queue_mut(qid) else { return };
+        let Some(q) = self.queue_mut(qid) else {
+            self.drop_lost(qid, &entries);
+            return;
+        };
         let ids: Vec<_> = entries.iter().map(|e| e.message.id).collect();
         for e in entries {
             q.requeue(e);
@@ -331,6 +340,20 @@ impl Broker {
                 if let Some(q) = self.queue_mut(qid) {
                     q.unblock(cid);
                 }
+            }
+        }
+    }
+
+    /// Unacked messages whose queue is gone when they are settled or returned: they vanish.
+    pub(super) fn drop_lost(&mut self, qid: QueueId, entries: &[QueueEntry]) {
+        if self.narrate {
+            for e in entries {
+                let message = e.message.id;
+                self.emit(BrokerEvent::Dropped {
+                    queue: qid,
+                    message,
+                    cause: DropCause::QueueDeleted,
+                });
             }
         }
     }
@@ -434,6 +457,7 @@ impl Broker {
         for (qid, (had_consumers, entries)) in by_queue {
             if had_consumers && self.should_auto_delete(qid) {
                 self.delete_queue(qid);
+                self.drop_lost(qid, &entries);
             } else if entries.is_empty() {
                 self.dispatch(qid);
             } else {
