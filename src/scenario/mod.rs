@@ -10,8 +10,10 @@
 pub mod error;
 pub mod layout;
 pub mod limits;
+pub mod link;
 pub mod model;
 pub mod parse;
+pub mod presets;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use model::*;

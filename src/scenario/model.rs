@@ -471,17 +471,12 @@ impl Scenario {
 
     /// The scenario as pretty JSON in the current format version.
     pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Versioned<'a> {
-            warren: u64,
-            #[serde(flatten)]
-            scenario: &'a Scenario,
-        }
-        serde_json::to_string_pretty(&Versioned {
-            warren: FORMAT_VERSION,
-            scenario: self,
-        })
-        .unwrap_or_default()
+        serde_json::to_string_pretty(&Versioned::new(self)).unwrap_or_default()
+    }
+
+    /// The scenario as compact JSON (for share links).
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(&Versioned::new(self)).unwrap_or_default()
     }
 
     /// The exchange declared under `name`, if any.
@@ -492,6 +487,23 @@ impl Scenario {
     /// The queue declared under `name`, if any.
     pub fn queue(&self, name: &str) -> Option<&Queue> {
         self.topology.queues.iter().find(|q| q.name == name)
+    }
+}
+
+/// The scenario with its format version first, as written to files.
+#[derive(Serialize)]
+struct Versioned<'a> {
+    warren: u64,
+    #[serde(flatten)]
+    scenario: &'a Scenario,
+}
+
+impl<'a> Versioned<'a> {
+    fn new(scenario: &'a Scenario) -> Self {
+        Versioned {
+            warren: FORMAT_VERSION,
+            scenario,
+        }
     }
 }
 
