@@ -21,7 +21,7 @@ pub enum LinkTarget {
     /// A built-in preset, by id (known to exist).
     Preset(String),
     /// A scenario carried in the link, validated.
-    Scenario(Parsed),
+    Scenario(Box<Parsed>),
 }
 
 /// The fragment (without `#`) opening preset `id`.
@@ -59,7 +59,7 @@ pub fn decode_fragment(fragment: &str) -> Result<LinkTarget, ScenarioError> {
             };
         }
         if let Some(data) = param.strip_prefix("s=") {
-            return decode_scenario(data).map(LinkTarget::Scenario);
+            return decode_scenario(data).map(|p| LinkTarget::Scenario(Box::new(p)));
         }
     }
     Err(ScenarioError::Link(
