@@ -7,6 +7,7 @@
 //! ([`codegen`]) and the `warren definitions` / `warren codegen` commands ([`cli`]).
 //! Must not import: web crates or `ui`. Names are data: nothing here renders HTML.
 
+pub mod definitions;
 pub mod error;
 pub mod layout;
 pub mod limits;
