@@ -7,6 +7,8 @@
 //! ([`codegen`]) and the `warren definitions` / `warren codegen` commands ([`cli`]).
 //! Must not import: web crates or `ui`. Names are data: nothing here renders HTML.
 
+pub mod cli;
+pub mod codegen;
 pub mod definitions;
 pub mod error;
 pub mod layout;
