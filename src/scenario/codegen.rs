@@ -283,11 +283,11 @@ fn properties_py(p: &Producer, reply_to_expr: Option<&str>) -> String {
     for a in args {
         // A trailing comment must come after the comma.
         match a.split_once("  # ") {
-            Some((code, note)) => out.push_str(&format!("        {code},  # {note}\n")),
-            None => out.push_str(&format!("        {a},\n")),
+            Some((code, note)) => out.push_str(&format!("    {code},  # {note}\n")),
+            None => out.push_str(&format!("    {a},\n")),
         }
     }
-    out.push_str("    )");
+    out.push(')');
     out
 }
 
