@@ -6,7 +6,13 @@ use std::process::ExitCode;
 
 use warren::conform::{canonical_text, case_name, is_outcome_file, parse_case, run_case};
 
-const USAGE: &str = "usage: warren conform CASE.json... [--out DIR]";
+use warren::scenario::cli as scenario_cli;
+
+const CONFORM_USAGE: &str = "warren conform CASE.json... [--out DIR]                 run conformance cases through the model";
+
+fn usage() -> String {
+    format!("usage:\n{CONFORM_USAGE}\n{}", scenario_cli::USAGE)
+}
 
 struct ConformArgs {
     cases: Vec<PathBuf>,
@@ -28,8 +34,8 @@ fn parse_conform_args(args: &[String]) -> Result<ConformArgs, String> {
                 out = Some(PathBuf::from(&s["--out=".len()..]));
                 i += 1;
             }
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            "-h" | "--help" => return Err(usage()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{}", usage())),
             s => {
                 cases.push(PathBuf::from(s));
                 i += 1;
@@ -37,7 +43,7 @@ fn parse_conform_args(args: &[String]) -> Result<ConformArgs, String> {
         }
     }
     if cases.is_empty() {
-        return Err(format!("no case files given\n{USAGE}"));
+        return Err(format!("no case files given\n{}", usage()));
     }
     Ok(ConformArgs { cases, out })
 }
@@ -75,17 +81,32 @@ fn conform(args: &ConformArgs) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("conform") => parse_conform_args(&args[1..]).and_then(|a| conform(&a)),
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    let mut warnings = Vec::new();
+    let result: Result<String, String> = match command.as_str() {
+        "conform" => parse_conform_args(rest)
+            .and_then(|a| conform(&a))
+            .map(|()| String::new()),
+        "definitions" => scenario_cli::definitions(rest, &mut warnings).map_err(|e| e.to_string()),
+        "codegen" => scenario_cli::codegen(rest, &mut warnings).map_err(|e| e.to_string()),
+        "-h" | "--help" | "help" => {
+            println!("{}", usage());
             return ExitCode::SUCCESS;
         }
-        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
-        None => Err(USAGE.to_owned()),
+        other => Err(format!("unknown command {other:?}\n{}", usage())),
     };
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        // Bad input or usage: exit 2 with a message naming what and where (ripgrep's convention).
         Err(msg) => {
             eprintln!("warren: {msg}");
             ExitCode::from(2)
