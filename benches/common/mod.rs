@@ -178,8 +178,35 @@ pub fn expected_guard(name: &str) -> Option<(u64, u64)> {
 /// W2-10000 over only its first 5,000 keys (a cheap guard for debug-mode tests).
 pub const W2_10000_FIRST_5000: (u64, u64) = (352_807, 186_837_259);
 
-use warren::broker::router::{BindingDecl, BindingDestination, ExchangeDecl, ExchangeKind, Router};
+use warren::broker::router::{
+    BindingDecl, BindingDestination, ExchangeDecl, ExchangeKind, RouteScratch, Router,
+};
 use warren::broker::{FieldTable, QueueId};
+
+/// One pass of a routing workload (W1–W3): route every key through exchange `x`, de-duplicate,
+/// and iterate the destinations, returning (deliveries, checksum) for the guard. This is the
+/// code both the criterion bench and the wasm runner time, so the two measure the same work.
+/// A routing error poisons the result (`u64::MAX`) so the guard fails instead of panicking.
+pub fn route_pass(
+    r: &Router,
+    keys: &[String],
+    scratch: &mut RouteScratch,
+    headers: &FieldTable,
+) -> (u64, u64) {
+    let (mut deliveries, mut checksum) = (0u64, 0u64);
+    for key in keys {
+        if r.route("x", &[key.as_str()], headers, true, scratch)
+            .is_err()
+        {
+            return (u64::MAX, u64::MAX);
+        }
+        for q in scratch.queues() {
+            deliveries += 1;
+            checksum += u64::from(q.0);
+        }
+    }
+    (deliveries, checksum)
+}
 
 /// A router with queues `q0..` (queue i has `QueueId(i)`) and the workload's bindings on one
 /// exchange `x` of the given kind.
