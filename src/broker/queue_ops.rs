@@ -272,7 +272,7 @@ impl Broker {
             );
             let empty = FieldTable::new();
             let headers = copy.properties.headers.as_ref().unwrap_or(&empty);
-            let keys: Vec<&str> = copy.routing_keys.iter().map(|k| &**k).collect();
+            let keys: Vec<&str> = copy.routing_keys().collect();
             let mut targets: Vec<QueueId> =
                 match self
                     .router
