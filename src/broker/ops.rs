@@ -221,6 +221,7 @@ impl Broker {
 
     /// exchange.declare with the type as AMQP spells it: an unknown type is 503 and closes the
     /// connection.
+    #[allow(clippy::too_many_arguments)]
     pub fn exchange_declare_typed(
         &mut self,
         ch: ChannelId,

@@ -188,7 +188,7 @@ impl Broker {
             if q.is_empty() {
                 return;
             }
-            if !q.head_expiry().is_some_and(|e| e <= now) {
+            if q.head_expiry().is_none_or(|e| e > now) {
                 if let Some(e) = q.head_expiry() {
                     match q.ttl_timer {
                         Some(t) if e + 1 >= t => {}
