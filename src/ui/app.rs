@@ -56,14 +56,12 @@ pub fn app() -> Html {
         Theme::Light => ("Switch to dark theme", icons::MOON),
         Theme::Dark => ("Switch to light theme", icons::SUN),
     };
-    let zoom_percent = (ViewModel::new(&state).scale * 100.0).round();
+    let zoom_percent = (ViewModel::new(&state.topology, state.view).scale * 100.0).round();
     let t = &state.topology;
     let selected_text = state
         .selected
         .and_then(|i| t.nodes.get(i))
         .map(|n| format!("Selected: {} {}", n.kind.word(), n.display_name()));
-    let inner: &UiState = &state;
-    let rc_state = std::rc::Rc::new(inner.clone());
 
     html! {
         <div class="app">
@@ -103,7 +101,8 @@ pub fn app() -> Html {
             </div>
             <main class="workspace">
                 <section class="diagram-area" aria-label="Diagram">
-                    <Diagram state={rc_state} dispatch={dispatch.clone()} />
+                    <Diagram topology={t.clone()} view={state.view} selected={state.selected}
+                        dispatch={dispatch.clone()} />
                 </section>
                 <SidePanel topology={t.clone()} selected={state.selected} dispatch={dispatch.clone()} />
                 <section class="log-area" aria-labelledby="log-title">

@@ -15,8 +15,8 @@ use super::geometry::{
     layered_layout, node_size, text_left, view_box,
 };
 use super::icons;
-use super::state::{UiAction, UiState};
-use super::topology::{DiagramNode, EdgeKind, NodeKind, Topology};
+use super::state::{UiAction, ViewState};
+use super::topology::{DiagramNode, EdgeKind, NodeId, NodeKind, Topology};
 
 /// Room around the shapes for edge labels and focus rings, in diagram units.
 const CONTENT_MARGIN: f64 = 36.0;
@@ -28,8 +28,12 @@ const FALLBACK_VIEWPORT: Size = Size { w: 960.0, h: 540.0 };
 /// Props of [`Diagram`].
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    /// The whole UI state (the diagram reads topology, view and selection).
-    pub state: Rc<UiState>,
+    /// What to draw.
+    pub topology: Rc<Topology>,
+    /// Zoom, pan and drawing-area size.
+    pub view: ViewState,
+    /// The selected node, drawn highlighted.
+    pub selected: Option<NodeId>,
     /// Where user input goes.
     pub dispatch: Callback<UiAction>,
 }
@@ -47,13 +51,13 @@ pub struct ViewModel {
 }
 
 impl ViewModel {
-    /// Lays out and fits the state's topology.
-    pub fn new(state: &UiState) -> Self {
-        let viewport = state.viewport.unwrap_or(FALLBACK_VIEWPORT);
+    /// Lays out `topology` and frames it as `view` says.
+    pub fn new(topology: &Topology, view: ViewState) -> Self {
+        let viewport = view.viewport.unwrap_or(FALLBACK_VIEWPORT);
         let orientation = Orientation::for_viewport(viewport);
-        let positions = layered_layout(&state.topology, orientation);
-        let content = content_bounds(&state.topology, &positions, CONTENT_MARGIN);
-        let view = view_box(content, viewport, state.zoom, state.pan);
+        let positions = layered_layout(topology, orientation);
+        let content = content_bounds(topology, &positions, CONTENT_MARGIN);
+        let view = view_box(content, viewport, view.zoom, view.pan);
         let scale = viewport.w / view.w.max(1e-9);
         ViewModel {
             orientation,
@@ -98,8 +102,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
     }
 
-    let state = &props.state;
-    let vm = ViewModel::new(state);
+    let vm = ViewModel::new(&props.topology, props.view);
     let drag: Rc<RefCell<Drag>> = use_mut_ref(|| None);
     let svg_ref = use_node_ref();
 
@@ -162,7 +165,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     };
 
-    let t: &Topology = &state.topology;
+    let t: &Topology = &props.topology;
     let edges = t
         .edges
         .iter()
@@ -189,7 +192,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 i,
                 node,
                 at,
-                state.selected == Some(i),
+                props.selected == Some(i),
                 &props.dispatch,
             ))
         })

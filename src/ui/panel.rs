@@ -157,10 +157,10 @@ fn inspector(
         .iter()
         .filter(|e| e.from == index || e.to == index)
         .filter_map(|e| {
-            let (arrow, other) = if e.from == index {
-                ("→", t.nodes.get(e.to)?)
+            let (arrow, preposition, other) = if e.from == index {
+                ("→", "to", t.nodes.get(e.to)?)
             } else {
-                ("←", t.nodes.get(e.from)?)
+                ("←", "from", t.nodes.get(e.from)?)
             };
             let word = match e.kind {
                 EdgeKind::Publish => "publish",
@@ -169,7 +169,8 @@ fn inspector(
             };
             Some(html! {
                 <li><span class="arrow" aria-hidden="true">{ arrow }</span>
-                    { format!("{word} ({}) {} {}", e.label, other.kind.word(), other.display_name()) }</li>
+                    <span>{ format!("{word} {preposition} {} {}", other.kind.word(), other.display_name()) }</span>
+                    <span class="link-label">{ e.label.clone() }</span></li>
             })
         })
         .collect::<Html>();

@@ -60,6 +60,27 @@ pub const LOG_LIMIT: usize = 200;
 /// Factor of one zoom step.
 pub const ZOOM_STEP: f64 = 1.25;
 
+/// How the diagram is framed: zoom, pan and the measured drawing area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewState {
+    /// Zoom as a factor of the fitted scale (1 = fit).
+    pub zoom: f64,
+    /// Offset of the view centre from the content centre, in diagram units.
+    pub pan: Point,
+    /// The drawing area's size in CSS pixels, once measured.
+    pub viewport: Option<Size>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            zoom: 1.0,
+            pan: Point::default(),
+            viewport: None,
+        }
+    }
+}
+
 /// Everything the shell shows that is not the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiState {
@@ -67,12 +88,8 @@ pub struct UiState {
     pub topology: Rc<Topology>,
     /// Current colours.
     pub theme: Theme,
-    /// Zoom as a factor of the fitted scale (1 = fit).
-    pub zoom: f64,
-    /// Offset of the view centre from the content centre, in diagram units.
-    pub pan: Point,
-    /// The drawing area's size in CSS pixels, once measured.
-    pub viewport: Option<Size>,
+    /// Zoom, pan and drawing-area size.
+    pub view: ViewState,
     /// The selected node, shown in the side panel.
     pub selected: Option<NodeId>,
     /// The event log, oldest first.
@@ -105,9 +122,7 @@ impl UiState {
         let topology = hello_world();
         let mut state = UiState {
             theme,
-            zoom: 1.0,
-            pan: Point::default(),
-            viewport: None,
+            view: ViewState::default(),
             selected: None,
             log: Vec::new(),
             next_seq: 1,
@@ -142,15 +157,15 @@ impl UiState {
                 let text = format!("Switched to the {} theme.", self.theme.as_str());
                 self.push_log(text);
             }
-            UiAction::ZoomIn => self.zoom = (self.zoom * ZOOM_STEP).min(MAX_ZOOM),
-            UiAction::ZoomOut => self.zoom = (self.zoom / ZOOM_STEP).max(MIN_ZOOM),
+            UiAction::ZoomIn => self.view.zoom = (self.view.zoom * ZOOM_STEP).min(MAX_ZOOM),
+            UiAction::ZoomOut => self.view.zoom = (self.view.zoom / ZOOM_STEP).max(MIN_ZOOM),
             UiAction::Fit => {
-                self.zoom = 1.0;
-                self.pan = Point::default();
+                self.view.zoom = 1.0;
+                self.view.pan = Point::default();
             }
             UiAction::PanBy(d) => {
-                self.pan.x += d.x;
-                self.pan.y += d.y;
+                self.view.pan.x += d.x;
+                self.view.pan.y += d.y;
             }
             UiAction::Select(id) => {
                 let id = id.filter(|i| *i < self.topology.nodes.len());
@@ -165,7 +180,7 @@ impl UiState {
             }
             UiAction::Resize(size) => {
                 if size.w > 0.0 && size.h > 0.0 {
-                    self.viewport = Some(size);
+                    self.view.viewport = Some(size);
                 }
             }
         }
@@ -213,19 +228,19 @@ mod tests {
     fn zoom_is_clamped_and_fit_resets_zoom_and_pan() {
         let mut s = UiState::new(Theme::Light);
         s.apply(UiAction::ZoomIn);
-        assert!((s.zoom - ZOOM_STEP).abs() < 1e-12);
+        assert!((s.view.zoom - ZOOM_STEP).abs() < 1e-12);
         for _ in 0..50 {
             s.apply(UiAction::ZoomIn);
         }
-        assert_eq!(s.zoom, MAX_ZOOM);
+        assert_eq!(s.view.zoom, MAX_ZOOM);
         for _ in 0..50 {
             s.apply(UiAction::ZoomOut);
         }
-        assert_eq!(s.zoom, MIN_ZOOM);
+        assert_eq!(s.view.zoom, MIN_ZOOM);
         s.apply(UiAction::PanBy(Point { x: 5.0, y: -2.0 }));
-        assert_eq!(s.pan, Point { x: 5.0, y: -2.0 });
+        assert_eq!(s.view.pan, Point { x: 5.0, y: -2.0 });
         s.apply(UiAction::Fit);
-        assert_eq!((s.zoom, s.pan), (1.0, Point::default()));
+        assert_eq!(s.view, ViewState::default());
     }
 
     #[test]
