@@ -338,7 +338,8 @@ mod tests {
         Arc::new(Message {
             id: MessageId(n),
             exchange: Arc::from(""),
-            routing_keys: vec![Arc::from("q")],
+            routing_key: Arc::from("q"),
+            extra_routing_keys: vec![],
             properties: BasicProperties {
                 priority,
                 ..BasicProperties::default()

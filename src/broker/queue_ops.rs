@@ -188,7 +188,7 @@ impl Broker {
             if q.is_empty() {
                 return;
             }
-            if !q.head_expiry().is_some_and(|e| e <= now) {
+            if q.head_expiry().is_none_or(|e| e > now) {
                 if let Some(e) = q.head_expiry() {
                     match q.ttl_timer {
                         Some(t) if e + 1 >= t => {}
@@ -272,7 +272,7 @@ impl Broker {
             );
             let empty = FieldTable::new();
             let headers = copy.properties.headers.as_ref().unwrap_or(&empty);
-            let keys: Vec<&str> = copy.routing_keys.iter().map(|k| &**k).collect();
+            let keys: Vec<&str> = copy.routing_keys().collect();
             let mut targets: Vec<QueueId> =
                 match self
                     .router

@@ -109,7 +109,7 @@ pub enum Step {
         routing_key: String,
         body: String,
         mandatory: bool,
-        properties: BasicProperties,
+        properties: Box<BasicProperties>,
         conn: String,
     },
     Consume {
@@ -474,7 +474,7 @@ fn step(o: &Obj<'_>) -> Result<Step, CaseError> {
             routing_key: o.string_or("routing_key", "")?,
             body: o.string("body")?,
             mandatory: o.bool_or("mandatory", false)?,
-            properties: properties(o)?,
+            properties: Box::new(properties(o)?),
             conn: o.conn()?,
         },
         "consume" => Step::Consume {
@@ -659,10 +659,10 @@ mod tests {
                 routing_key: String::new(),
                 body: "m".into(),
                 mandatory: false,
-                properties: BasicProperties {
+                properties: Box::new(BasicProperties {
                     expiration: Some("100".into()),
                     ..BasicProperties::default()
-                },
+                }),
                 conn: "main".into(),
             }
         );

@@ -505,7 +505,7 @@ impl Runner {
                     exchange,
                     routing_key,
                     mandatory: *mandatory,
-                    properties: properties.clone(),
+                    properties: (**properties).clone(),
                     body: Arc::from(body.as_bytes()),
                 };
                 let r = self.broker.basic_publish(ch, p, self.now);
