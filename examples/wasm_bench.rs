@@ -1,4 +1,4 @@
-//! The routing benchmarks of `shared/perf/WORKLOADS.md` as a plain runner, so the very same
+//! The benchmarks (routing W1–W3, dispatch W4) of `shared/perf/WORKLOADS.md` as a plain runner, so the very same
 //! workload code (`benches/common`) can be timed in wasm under Node, where criterion cannot run.
 //!
 //! Per workload: the digest and the deliveries/checksum guard are checked on a warm-up pass, then
@@ -121,6 +121,27 @@ fn bench_routing(w: &Workload, kind: ExchangeKind, passes: u32) -> Result<(f64, 
     Ok(summarise(times))
 }
 
+fn bench_dispatch(passes: u32) -> Result<(f64, f64), String> {
+    let keys = w4_keys();
+    let want = w4_expected_guard(&keys);
+    let mut w = W4::setup();
+    let mut times = Vec::new();
+    for pass in 0..=passes {
+        let start = host::now_ms();
+        let got = black_box(w4_pass(&mut w, black_box(&keys)));
+        let ms = host::now_ms() - start;
+        if got != want {
+            return Err(format!(
+                "W4 pass {pass}: deliveries/checksum {got:?}, expected {want:?}"
+            ));
+        }
+        if pass > 0 {
+            times.push(ms * 1e6 / keys.len() as f64);
+        }
+    }
+    Ok(summarise(times))
+}
+
 fn selected(filter: &str, name: &str) -> bool {
     filter.is_empty() || filter.split(',').any(|f| f.trim() == name)
 }
@@ -135,6 +156,11 @@ fn run(filter: &str, passes: u32) -> Result<(), String> {
         let (w, kind) = routing_workload(name).ok_or_else(|| format!("{name}: no generator"))?;
         let (median, min) = bench_routing(&w, kind, passes)?;
         host::print(&format!("bench\t{name}\t{median:.1}\t{min:.1}\t{passes}"));
+        ran += 1;
+    }
+    if selected(filter, "W4") {
+        let (median, min) = bench_dispatch(passes)?;
+        host::print(&format!("bench\tW4\t{median:.1}\t{min:.1}\t{passes}"));
         ran += 1;
     }
     if ran == 0 {

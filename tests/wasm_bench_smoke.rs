@@ -1,6 +1,6 @@
 //! The wasm benchmark kernels stay correct on wasm32: the WORKLOADS.md generators reproduce the
-//! published digests and `route_pass` (the loop `benches/routing.rs` and `examples/wasm_bench.rs`
-//! time) reproduces the deliveries/checksum guards, on prefixes cheap enough for a debug build in
+//! published digests, and `route_pass` / `w4_pass` (the loops `benches/routing.rs`,
+//! `benches/dispatch.rs` and `examples/wasm_bench.rs` time) reproduce the deliveries/checksum guards, on prefixes cheap enough for a debug build in
 //! Node. `cargo test --target wasm32-unknown-unknown --test wasm_bench_smoke`.
 #![cfg(target_arch = "wasm32")]
 
@@ -68,4 +68,15 @@ fn w3_fanout_guard_on_a_prefix() {
         guard(&w, ExchangeKind::Fanout, 10_000),
         (10_000 * 100, 10_000 * 4950)
     );
+}
+
+#[wasm_bindgen_test]
+fn w4_dispatch_guard_on_a_prefix() {
+    let keys = w4_keys();
+    let keys = &keys[..20_000];
+    let mut w = W4::setup();
+    // Twice: the second pass starts with the first pass's unacked deliveries outstanding.
+    for _ in 0..2 {
+        assert_eq!(w4_pass(&mut w, keys), w4_expected_guard(keys));
+    }
 }

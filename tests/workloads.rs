@@ -61,3 +61,14 @@ fn routing_guards() {
         (1_000_000, 10_000 * 4950)
     );
 }
+
+#[test]
+fn dispatch_guard_on_a_prefix() {
+    let keys = w4_keys();
+    let keys = &keys[..20_000];
+    let mut w = W4::setup();
+    // Twice: the second pass starts with the first pass's unacked deliveries outstanding.
+    for _ in 0..2 {
+        assert_eq!(w4_pass(&mut w, keys), w4_expected_guard(keys));
+    }
+}
