@@ -187,6 +187,12 @@ use warren::broker::{FieldTable, QueueId};
 /// and iterate the destinations, returning (deliveries, checksum) for the guard. This is the
 /// code both the criterion bench and the wasm runner time, so the two measure the same work.
 /// A routing error poisons the result (`u64::MAX`) so the guard fails instead of panicking.
+///
+/// Never inlined: V8 moves a wasm function from its baseline compiler (Liftoff) to the optimising
+/// one (TurboFan) only between calls, never inside a running loop, so a pass inlined into a
+/// harness function that is called once would be timed as baseline code. One call per pass costs
+/// nothing measurable natively (a pass is 100,000–1,000,000 messages).
+#[inline(never)]
 pub fn route_pass(
     r: &Router,
     keys: &[String],
@@ -313,7 +319,9 @@ impl W4 {
 
 /// One W4 pass (the code `benches/dispatch.rs` and the wasm runner time): publishes the whole
 /// key stream, and each consumer acks the delivery it got 5 deliveries earlier; returns
-/// (deliveries, checksum of queue indices), `u64::MAX` on any broker error.
+/// (deliveries, checksum of queue indices), `u64::MAX` on any broker error. Never inlined, for
+/// the reason given at [`route_pass`].
+#[inline(never)]
 pub fn w4_pass(w: &mut W4, keys: &[String]) -> (u64, u64) {
     let (mut deliveries, mut checksum) = (0u64, 0u64);
     for key in keys {
