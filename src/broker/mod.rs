@@ -23,6 +23,7 @@ pub mod event;
 pub mod ids;
 pub mod message;
 mod ops;
+pub mod restart;
 pub mod queue;
 mod queue_ops;
 pub mod value;
@@ -69,7 +70,7 @@ struct PendingDeadLetter {
 }
 
 /// One virtual host's broker: exchanges, queues, connections, channels, consumers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Broker {
     router: Router,
     scratch: RouteScratch,
