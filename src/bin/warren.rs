@@ -7,15 +7,32 @@ use warren::scenario::cli as scenario_cli;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        eprintln!("usage: warren <command> ...\n{}", scenario_cli::USAGE);
+        eprintln!(
+            "usage: warren <command> ...\n{}\n{}",
+            scenario_cli::USAGE,
+            warren::scenario::to_sim::RUN_USAGE
+        );
         return ExitCode::from(2);
     };
     let mut warnings = Vec::new();
     let result = match command.as_str() {
         "definitions" => scenario_cli::definitions(rest, &mut warnings),
         "codegen" => scenario_cli::codegen(rest, &mut warnings),
+        // Any failure of a run (usage, unreadable or invalid file) exits 2.
+        "run" => match warren::scenario::to_sim::run_command(rest, &mut warnings) {
+            Ok(out) => Ok(out),
+            Err(e) => {
+                warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
-            eprintln!("usage: warren <command> ...\n{}", scenario_cli::USAGE);
+            eprintln!(
+            "usage: warren <command> ...\n{}\n{}",
+            scenario_cli::USAGE,
+            warren::scenario::to_sim::RUN_USAGE
+        );
             return ExitCode::from(2);
         }
     };

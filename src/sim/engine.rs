@@ -111,6 +111,9 @@ pub struct Simulator {
     queue_display: Vec<Option<Arc<str>>>,
     /// Diagram name → the name the broker knows.
     queue_actual: BTreeMap<String, String>,
+    /// Diagram name → the channel that declared it (an exclusive queue can only be bound and
+    /// used from its owner's connection).
+    queue_channel: BTreeMap<String, ChannelId>,
     messages: BTreeMap<MessageId, Live>,
     /// Requests an RPC server holds until it replies, by (consumer, delivery tag).
     delivered: BTreeMap<(u32, u64), Arc<Message>>,
@@ -185,6 +188,7 @@ impl Simulator {
             channel_owner: BTreeMap::new(),
             queue_display: Vec::new(),
             queue_actual: BTreeMap::new(),
+            queue_channel: BTreeMap::new(),
             messages: BTreeMap::new(),
             delivered: BTreeMap::new(),
             pending: VecDeque::new(),
@@ -194,15 +198,16 @@ impl Simulator {
             scratch: RouteScratch::new(),
         };
         sim.connect_and_declare();
-        for (i, p) in config.producers.iter().enumerate() {
-            let producer = u32_of(i);
-            sim.schedule(VirtualTime(p.start_ms), Scheduled::Produce { producer });
-        }
+        // Consumers subscribe before same-time publishes, as the tutorials start workers first.
         for (i, c) in config.consumers.iter().enumerate() {
             if let Some(at) = c.start_ms {
                 let consumer = u32_of(i);
                 sim.schedule(VirtualTime(at), Scheduled::StartConsumer { consumer });
             }
+        }
+        for (i, p) in config.producers.iter().enumerate() {
+            let producer = u32_of(i);
+            sim.schedule(VirtualTime(p.start_ms), Scheduled::Produce { producer });
         }
         for (i, a) in config.script.iter().enumerate() {
             let index = u32_of(i);
@@ -339,9 +344,7 @@ impl Simulator {
         let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
         out.push(first);
         while (out.len() as u64) < max_events && !follow.is_empty() {
-            let settled = follow.iter().all(|m| !self.is_live(*m))
-                && !self.pending.iter().any(|e| e.message().is_some_and(|m| follow.contains(&m)))
-                && !self.publish_in_flight(&follow);
+            let settled = self.settled(&follow) && !self.publish_in_flight(&follow);
             if settled {
                 break;
             }
@@ -354,6 +357,16 @@ impl Simulator {
             out.push(e);
         }
         out
+    }
+
+    /// Whether none of `follow` is held by the broker or mentioned by an event not yet handed
+    /// out (the end of a step over).
+    pub fn settled(&self, follow: &BTreeSet<MessageId>) -> bool {
+        follow.iter().all(|m| !self.is_live(*m))
+            && !self
+                .pending
+                .iter()
+                .any(|e| e.message().is_some_and(|m| follow.contains(&m)))
     }
 
     /// A published message whose routing event has not been handed out yet.
@@ -512,6 +525,7 @@ impl Simulator {
                     *s = Some(Arc::from(q.name.as_str()));
                 }
                 self.queue_actual.insert(q.name.clone(), ok.queue);
+                self.queue_channel.insert(q.name.clone(), ch);
             }
         }
         for b in &config.bindings {
@@ -526,7 +540,11 @@ impl Simulator {
                 binding_key: b.binding_key.clone(),
                 arguments: b.arguments.clone(),
             };
-            if let Some(ch) = self.admin_channel() {
+            let owner = (!b.to_exchange)
+                .then(|| self.queue_channel.get(&b.destination).copied())
+                .flatten()
+                .filter(|ch| self.broker.channel(*ch).is_some());
+            if let Some(ch) = owner.or_else(|| self.admin_channel()) {
                 let _ = self.broker.bind(ch, &decl);
             }
         }
@@ -653,6 +671,12 @@ impl Simulator {
             if let Some(v) = field.as_mut() {
                 *v = substitute(v, n);
             }
+        }
+        // A server-named callback queue is known to the client by the name the broker gave it.
+        if let Some(r) = properties.reply_to.as_mut()
+            && let Some(actual) = self.queue_actual.get(r.as_str())
+        {
+            r.clone_from(actual);
         }
         let ctx = PublishCtx {
             exchange: Arc::from(spec.exchange.as_str()),

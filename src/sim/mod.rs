@@ -11,16 +11,18 @@
 //! - [`config`]: `SimConfig` and the producer, consumer and script specs the engine runs.
 //! - [`engine`]: `Simulator`, the agenda and the translation of broker events.
 //! - [`explain`]: `Explanation` (what happened and why, as data) and `render` (English, 简体中文).
+//! - [`history`]: `History`, bounded snapshots for step back and seek.
+//! - [`trace`]: bounded headless runs and the text/JSON trace formats.
 //! - [`event`]: `SimEvent`, an explanation at a time with its index.
-
-
 
 pub mod config;
 pub mod engine;
 pub mod event;
 pub mod explain;
+pub mod history;
 pub mod rng;
 pub mod time;
+pub mod trace;
 
 pub use config::{
     Action, BindingSpec, ConsumerSpec, ExchangeSpec, ProducerSpec, QueueSpec, Schedule,
@@ -29,5 +31,7 @@ pub use config::{
 pub use engine::{RunEnd, Simulator};
 pub use event::SimEvent;
 pub use explain::{Explanation, Lang, render};
+pub use history::History;
 pub use rng::SimRng;
 pub use time::VirtualTime;
+pub use trace::{Format, RunOptions, trace};
