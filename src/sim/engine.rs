@@ -118,6 +118,7 @@ pub struct Simulator {
     /// Requests an RPC server holds until it replies, by (consumer, delivery tag).
     delivered: BTreeMap<(u32, u64), Arc<Message>>,
     pending: VecDeque<SimEvent>,
+    /// Events created (the next event's index is `emitted - pending.len()`).
     emitted: u64,
     expiry_wakeup: Option<VirtualTime>,
     explain_routes: bool,
@@ -241,7 +242,7 @@ impl Simulator {
     /// Events handed out so far (= the index of the next event).
     #[must_use]
     pub fn events_emitted(&self) -> u64 {
-        self.emitted
+        self.emitted - self.pending.len() as u64
     }
 
     /// The time of the next agenda item, if any (quinn's `poll_timeout`).
