@@ -1,3 +1,5 @@
 //! The web entry point (built by Trunk for wasm32 with feature `web`).
 
-fn main() {}
+fn main() {
+    warren::ui::start();
+}

@@ -1,3 +1,42 @@
 //! The Yew web UI (feature `web`): renders the model and sends it commands, never re-implements it.
 //!
 //! Must not be imported by `broker`, `sim` or `scenario`.
+//!
+//! Layout: [`app`] is the shell and owns the reducer ([`state`]); [`diagram`] draws the topology
+//! with pure geometry from [`geometry`]; [`panel`] is the side panel; [`panic`] is the error
+//! boundary; [`browser`] wraps storage and media queries. [`topology`] is the small ui-side
+//! description of the start diagram until the scenario format takes over.
+
+pub mod app;
+pub mod browser;
+pub mod diagram;
+pub mod geometry;
+pub mod icons;
+pub mod panel;
+pub mod panic;
+pub mod state;
+pub mod topology;
+
+pub use app::App;
+pub use panic::{PANIC_OVERLAY_ID, install_panic_hook, show_panic_message};
+
+/// The id of the element the app mounts into (see `index.html`).
+pub const ROOT_ID: &str = "warren";
+
+/// Installs the error boundary and mounts [`App`] into `#warren` (or `<body>` without one).
+pub fn start() {
+    install_panic_hook();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(ROOT_ID));
+    match root {
+        Some(root) => {
+            // Drops the "Loading…" placeholder that index.html shows until the wasm runs.
+            root.set_inner_html("");
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
