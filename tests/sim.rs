@@ -69,7 +69,11 @@ fn presets() -> Vec<(String, String)> {
 #[test]
 fn every_preset_matches_its_golden_trace() {
     let all = presets();
-    assert!(all.len() >= 7, "expected the tutorial presets, found {}", all.len());
+    assert!(
+        all.len() >= 7,
+        "expected the tutorial presets, found {}",
+        all.len()
+    );
     for (name, text) in &all {
         let trace = trace_of(text, &golden_opts()).unwrap();
         assert!(trace.lines().count() > 3, "{name} produced no events");
@@ -127,8 +131,16 @@ fn work_queues_blind_round_robin_vs_fair_dispatch() {
     let fair = events_of(&work_queues(1, ""));
     let (slow, fast) = (deliveries(&fair, "worker1"), deliveries(&fair, "worker2"));
     assert_eq!(slow.len() + fast.len(), 10);
-    assert!(fast.len() >= 2 * slow.len(), "fast {} slow {}", fast.len(), slow.len());
-    check_golden("work-queues-round-robin", &trace_of(&work_queues(0, ""), &golden_opts()).unwrap());
+    assert!(
+        fast.len() >= 2 * slow.len(),
+        "fast {} slow {}",
+        fast.len(),
+        slow.len()
+    );
+    check_golden(
+        "work-queues-round-robin",
+        &trace_of(&work_queues(0, ""), &golden_opts()).unwrap(),
+    );
 }
 
 #[test]
@@ -153,7 +165,10 @@ fn killing_a_worker_requeues_its_unacked_task_to_the_other_worker() {
             if message.0 == 0 && &*consumer.id == "worker2")
     });
     assert!(acked_by_2);
-    check_golden("work-queues-kill-worker", &trace_of(&text, &golden_opts()).unwrap());
+    check_golden(
+        "work-queues-kill-worker",
+        &trace_of(&text, &golden_opts()).unwrap(),
+    );
 }
 
 #[test]
@@ -170,7 +185,10 @@ fn same_scenario_and_seed_give_a_byte_identical_trace() {
     let text = work_queues(1, "");
     let j = trace_of(&text, &json).unwrap();
     let v: serde_json::Value = serde_json::from_str(&j).unwrap();
-    assert_eq!(v["events"].as_array().unwrap().len() as u64, v["end"]["events"].as_u64().unwrap());
+    assert_eq!(
+        v["events"].as_array().unwrap().len() as u64,
+        v["end"]["events"].as_u64().unwrap()
+    );
 }
 
 // ---- configs built in code ------------------------------------------------------------------
@@ -251,9 +269,19 @@ fn same_time_items_run_in_insertion_order_and_time_never_goes_back() {
         .collect();
     assert_eq!(
         publishers,
-        [(0, "a".into()), (0, "b".into()), (0, "c".into()), (5, "c".into()), (10, "c".into())]
+        [
+            (0, "a".into()),
+            (0, "b".into()),
+            (0, "c".into()),
+            (5, "c".into()),
+            (10, "c".into())
+        ]
     );
-    assert!(events.windows(2).all(|w| w[0].time <= w[1].time && w[0].index + 1 == w[1].index));
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0].time <= w[1].time && w[0].index + 1 == w[1].index)
+    );
 }
 
 #[test]
@@ -301,7 +329,12 @@ fn failure_rate_is_seeded() {
     let make = |seed| SimConfig {
         seed,
         queues: vec![queue("q", false)],
-        producers: vec![producer("p", "q", Schedule::Every { every_ms: 10 }, Some(200))],
+        producers: vec![producer(
+            "p",
+            "q",
+            Schedule::Every { every_ms: 10 },
+            Some(200),
+        )],
         consumers: vec![ConsumerSpec {
             failure_ppm: 300_000,
             on_failure: Settle::Reject,
@@ -314,7 +347,11 @@ fn failure_rate_is_seeded() {
             .0
             .iter()
             .filter_map(|e| match &e.what {
-                Explanation::Rejected { message, failed: true, .. } => Some(message.0),
+                Explanation::Rejected {
+                    message,
+                    failed: true,
+                    ..
+                } => Some(message.0),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -338,7 +375,11 @@ fn step_over_runs_until_the_message_settles() {
         matches!(&last.what, Explanation::Acked { message, .. } if message.0 == 0),
         "{last:?}"
     );
-    assert!(events.iter().all(|e| e.message().is_none_or(|m| m.0 == 0) || e.time.ms() > 0));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.message().is_none_or(|m| m.0 == 0) || e.time.ms() > 0)
+    );
 }
 
 fn state(sim: &Simulator) -> String {
@@ -424,8 +465,21 @@ fn broker_restart_keeps_durable_queues_and_persistent_messages() {
         .expect("restart event");
     assert_eq!(restarted.0, 3);
     assert_eq!(restarted.1, 6);
-    assert_eq!(restarted.2.iter().map(|q| q.to_string()).collect::<Vec<_>>(), ["transient"]);
-    assert_eq!(sim.broker().queue_by_name("durable").unwrap().ready_len(), 3);
+    assert_eq!(
+        restarted
+            .2
+            .iter()
+            .map(|q| q.to_string())
+            .collect::<Vec<_>>(),
+        ["transient"]
+    );
+    assert_eq!(
+        sim.broker().queue_by_name("durable").unwrap().ready_len(),
+        3
+    );
     // Clients declared their topology again: the transient queue exists, empty.
-    assert_eq!(sim.broker().queue_by_name("transient").unwrap().ready_len(), 0);
+    assert_eq!(
+        sim.broker().queue_by_name("transient").unwrap().ready_len(),
+        0
+    );
 }

@@ -3,9 +3,9 @@
 //! Run: `cargo test --target wasm32-unknown-unknown --test sim_wasm`.
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen_test::wasm_bindgen_test;
 use warren::scenario::to_sim::trace_of;
 use warren::sim::trace::RunOptions;
+use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Must equal `golden_opts` in tests/sim.rs.
 fn golden_opts() -> RunOptions {

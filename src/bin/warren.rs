@@ -29,10 +29,10 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-            "usage: warren <command> ...\n{}\n{}",
-            scenario_cli::USAGE,
-            warren::scenario::to_sim::RUN_USAGE
-        );
+                "usage: warren <command> ...\n{}\n{}",
+                scenario_cli::USAGE,
+                warren::scenario::to_sim::RUN_USAGE
+            );
             return ExitCode::from(2);
         }
     };

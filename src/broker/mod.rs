@@ -23,9 +23,9 @@ pub mod event;
 pub mod ids;
 pub mod message;
 mod ops;
-pub mod restart;
 pub mod queue;
 mod queue_ops;
+pub mod restart;
 pub mod value;
 
 mod headers;

@@ -310,8 +310,7 @@ pub fn run_options(args: &[String]) -> Result<(String, RunOptions), ScenarioErro
 pub fn run_command(args: &[String], warnings: &mut Vec<String>) -> Result<String, ScenarioError> {
     let (path, opts) = run_options(args)?;
     let text = read_file(&path)?;
-    let (config, warns) =
-        load_sim(&text).map_err(|e| ScenarioError::Io(format!("{path}: {e}")))?;
+    let (config, warns) = load_sim(&text).map_err(|e| ScenarioError::Io(format!("{path}: {e}")))?;
     warnings.extend(warns.iter().map(|w| format!("{path}: {w}")));
     Ok(trace(config, &opts))
 }

@@ -20,9 +20,9 @@ use crate::broker::dead_letter::{is_cycle, make_dead_letter};
 use crate::broker::message::header_routes;
 use crate::broker::router::MatchReason;
 use crate::broker::{
-    BasicProperties, BindingDecl, BindingDestination, Broker, BrokerEvent, ChannelId,
-    ConnectionId, DeathReason, DeliveryTag, DropCause, ExchangeDecl, FieldTable, FieldValue,
-    Message, MessageId, Publish, QueueDecl, QueueId, RouteScratch,
+    BasicProperties, BindingDecl, BindingDestination, Broker, BrokerEvent, ChannelId, ConnectionId,
+    DeathReason, DeliveryTag, DropCause, ExchangeDecl, FieldTable, FieldValue, Message, MessageId,
+    Publish, QueueDecl, QueueId, RouteScratch,
 };
 
 /// Something due at a virtual time.
@@ -271,7 +271,9 @@ impl Simulator {
 
     /// Message copies the broker holds, by id, with how many queues hold each.
     pub fn live_messages(&self) -> impl Iterator<Item = (MessageId, &Arc<Message>, u32)> {
-        self.messages.iter().map(|(id, l)| (*id, &l.message, l.copies))
+        self.messages
+            .iter()
+            .map(|(id, l)| (*id, &l.message, l.copies))
     }
 
     /// Unacked deliveries a consumer holds (by index in the config).
@@ -299,7 +301,12 @@ impl Simulator {
     }
 
     /// Runs every event due at or before `t`, then sets the clock to `t`; at most `max_events`.
-    pub fn run_until(&mut self, t: VirtualTime, max_events: u64, out: &mut Vec<SimEvent>) -> RunEnd {
+    pub fn run_until(
+        &mut self,
+        t: VirtualTime,
+        max_events: u64,
+        out: &mut Vec<SimEvent>,
+    ) -> RunEnd {
         let mut n = 0;
         while self.next_wakeup().is_some_and(|w| w <= t) {
             if n >= max_events {
@@ -393,7 +400,8 @@ impl Simulator {
             .next()
             .filter(|(t, _)| *t <= self.now)
             .map_or(self.next_seq, |(_, s)| s.saturating_sub(1));
-        self.agenda.insert((self.now, seq), Scheduled::Script { index });
+        self.agenda
+            .insert((self.now, seq), Scheduled::Script { index });
     }
 
     // ---- internals ------------------------------------------------------------------------
@@ -687,15 +695,17 @@ impl Simulator {
             mandatory: spec.mandatory,
         };
         let who = state.actor.clone();
-        self.publish(ch, ctx, |message, confirm_seq, ctx| Explanation::Published {
-            message,
-            producer: who,
-            exchange: ctx.exchange.clone(),
-            routing_key: ctx.routing_key.clone(),
-            number: n,
-            persistent: ctx.properties.delivery_mode == Some(2),
-            mandatory: ctx.mandatory,
-            confirm_seq,
+        self.publish(ch, ctx, |message, confirm_seq, ctx| {
+            Explanation::Published {
+                message,
+                producer: who,
+                exchange: ctx.exchange.clone(),
+                routing_key: ctx.routing_key.clone(),
+                number: n,
+                persistent: ctx.properties.delivery_mode == Some(2),
+                mandatory: ctx.mandatory,
+                confirm_seq,
+            }
         });
     }
 
@@ -1072,7 +1082,12 @@ impl Simulator {
         let mut count = 0;
         let mut skipped = Vec::new();
         let mut priorities = BTreeSet::new();
-        for (i, (c, spec)) in self.consumers.iter().zip(&self.config.consumers).enumerate() {
+        for (i, (c, spec)) in self
+            .consumers
+            .iter()
+            .zip(&self.config.consumers)
+            .enumerate()
+        {
             if !c.subscribed || Some(&c.queue) != queue.as_ref() {
                 continue;
             }
@@ -1383,11 +1398,7 @@ impl Simulator {
                 targets = self.scratch.queues().to_vec();
             }
             if reason != DeathReason::Rejected {
-                targets.retain(|t| {
-                    self.broker
-                        .queue(*t)
-                        .is_some_and(|q| !is_cycle(c, &q.name))
-                });
+                targets.retain(|t| self.broker.queue(*t).is_some_and(|q| !is_cycle(c, &q.name)));
             }
             if self.explain_routes
                 && let Ok(e) = self

@@ -21,7 +21,12 @@ impl SimEvent {
 
     /// `t=1200ms #42 delivered m7 …`: the text trace line.
     pub fn line(&self, lang: Lang) -> String {
-        format!("t={} #{} {}", self.time, self.index, render(&self.what, lang))
+        format!(
+            "t={} #{} {}",
+            self.time,
+            self.index,
+            render(&self.what, lang)
+        )
     }
 
     /// One JSON object (no trailing newline) with the kind, message and English text.

@@ -347,7 +347,9 @@ fn words(ws: &[String]) -> String {
 fn why_text(why: &Why, lang: Lang) -> String {
     match (why, lang) {
         (Why::DefaultExchange { routing_key }, Lang::En) => {
-            format!("the default exchange routes to the queue named by the routing key `{routing_key}`")
+            format!(
+                "the default exchange routes to the queue named by the routing key `{routing_key}`"
+            )
         }
         (Why::DefaultExchange { routing_key }, Lang::ZhCn) => {
             format!("默认交换机把消息投递到与路由键 `{routing_key}` 同名的队列")
@@ -394,7 +396,9 @@ fn why_text(why: &Why, lang: Lang) -> String {
             "消息头匹配（x-match {x_match}；满足：{}）",
             satisfied.join(", ")
         ),
-        (Why::Alternate, Lang::En) => "nothing matched, so it goes to the alternate exchange".into(),
+        (Why::Alternate, Lang::En) => {
+            "nothing matched, so it goes to the alternate exchange".into()
+        }
         (Why::Alternate, Lang::ZhCn) => "没有绑定匹配，转给备用交换机".into(),
     }
 }
@@ -434,7 +438,9 @@ fn drop_text(why: DropWhy, max_length: Option<u64>, lang: Lang) -> String {
         (DropWhy::RejectPublish, Lang::ZhCn) => {
             format!("队列已满（x-max-length {max}），溢出策略为 reject-publish")
         }
-        (DropWhy::Expired, Lang::En) => "its TTL passed and the queue has no dead-letter exchange".into(),
+        (DropWhy::Expired, Lang::En) => {
+            "its TTL passed and the queue has no dead-letter exchange".into()
+        }
         (DropWhy::Expired, Lang::ZhCn) => "TTL 已过且队列没有死信交换机".into(),
         (DropWhy::Rejected, Lang::En) => {
             "it was rejected without requeue and the queue has no dead-letter exchange".into()
@@ -443,7 +449,9 @@ fn drop_text(why: DropWhy, max_length: Option<u64>, lang: Lang) -> String {
         (DropWhy::DeadLetterUnroutable, Lang::En) => {
             "its dead-letter exchange routed it nowhere (missing, no match, or a cycle)".into()
         }
-        (DropWhy::DeadLetterUnroutable, Lang::ZhCn) => "死信交换机无法路由它（不存在、无匹配或形成循环）".into(),
+        (DropWhy::DeadLetterUnroutable, Lang::ZhCn) => {
+            "死信交换机无法路由它（不存在、无匹配或形成循环）".into()
+        }
         (DropWhy::Purged, Lang::En) => "the queue was purged".into(),
         (DropWhy::Purged, Lang::ZhCn) => "队列被清空".into(),
         (DropWhy::QueueDeleted, Lang::En) => "its queue was deleted".into(),
@@ -465,7 +473,11 @@ fn delivery_text(w: &DeliveryWhy, lang: Lang) -> String {
                 );
             }
             if w.priorities_differ {
-                let _ = write!(s, "; highest priority with credit (x-priority {})", w.priority);
+                let _ = write!(
+                    s,
+                    "; highest priority with credit (x-priority {})",
+                    w.priority
+                );
             }
             if w.auto_ack {
                 s.push_str("; auto-ack: settled as soon as it is sent");
@@ -494,7 +506,11 @@ fn delivery_text(w: &DeliveryWhy, lang: Lang) -> String {
             if w.consumers <= 1 {
                 s.push_str("队列上唯一的消费者");
             } else {
-                let _ = write!(s, "轮询，队列上 {} 个消费者中的第 {} 个", w.consumers, w.position);
+                let _ = write!(
+                    s,
+                    "轮询，队列上 {} 个消费者中的第 {} 个",
+                    w.consumers, w.position
+                );
             }
             if w.priorities_differ {
                 let _ = write!(s, "；有余量的最高优先级消费者（x-priority {}）", w.priority);
@@ -563,7 +579,11 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             };
             let mut flags = Vec::new();
             if *persistent {
-                flags.push(if lang == Lang::En { "persistent" } else { "持久化" });
+                flags.push(if lang == Lang::En {
+                    "persistent"
+                } else {
+                    "持久化"
+                });
             }
             if *mandatory {
                 flags.push("mandatory");
@@ -725,7 +745,10 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             producer.name
         ),
         (E::Enqueued { message, queue }, Lang::En) => {
-            format!("{} waits in queue {queue} (no consumer could take it yet)", m(*message))
+            format!(
+                "{} waits in queue {queue} (no consumer could take it yet)",
+                m(*message)
+            )
         }
         (E::Enqueued { message, queue }, Lang::ZhCn) => {
             format!("{} 在队列 {queue} 中等待（暂无消费者可接收）", m(*message))
@@ -843,7 +866,11 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
                 Lang::En => format!(
                     "{} {}settled {} with {method} requeue={requeue} (delivery tag {delivery_tag}){}",
                     consumer.name,
-                    if *failed { "failed to process and " } else { "" },
+                    if *failed {
+                        "failed to process and "
+                    } else {
+                        ""
+                    },
                     m(*message),
                     if *requeue {
                         ": it goes back to its queue"
@@ -872,12 +899,26 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             "{} 回到 {queue} 中原来的位置；下次投递标记为 redelivered",
             m(*message)
         ),
-        (E::Expired { message, queue, ttl }, Lang::En) => format!(
+        (
+            E::Expired {
+                message,
+                queue,
+                ttl,
+            },
+            Lang::En,
+        ) => format!(
             "{} expired at the head of {queue}{}",
             m(*message),
             ttl.map_or_else(String::new, |t| format!(" (TTL {t} ms)"))
         ),
-        (E::Expired { message, queue, ttl }, Lang::ZhCn) => format!(
+        (
+            E::Expired {
+                message,
+                queue,
+                ttl,
+            },
+            Lang::ZhCn,
+        ) => format!(
             "{} 在 {queue} 队首过期{}",
             m(*message),
             ttl.map_or_else(String::new, |t| format!("（TTL {t} 毫秒）"))
@@ -1003,7 +1044,11 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
         ) => format!(
             "消费者 {} 订阅 {queue}（prefetch_count {prefetch}，{}）",
             consumer.name,
-            if *auto_ack { "自动确认" } else { "手动确认" }
+            if *auto_ack {
+                "自动确认"
+            } else {
+                "手动确认"
+            }
         ),
         (E::ConsumerKilled { consumer, unacked }, Lang::En) => format!(
             "consumer {} was killed: its channel closed, so its {unacked} unacked message(s) return to their queues",

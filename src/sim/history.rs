@@ -79,7 +79,7 @@ impl History {
     /// One event forward.
     pub fn step(&mut self) -> Option<SimEvent> {
         let pos = self.position();
-        if pos % self.interval == 0 && pos / self.interval == self.snapshots.len() as u64 {
+        if pos.is_multiple_of(self.interval) && pos / self.interval == self.snapshots.len() as u64 {
             self.snapshots.push(self.current.clone());
             if self.snapshots.len() > self.max_snapshots {
                 let mut i = 0;
@@ -134,7 +134,7 @@ impl History {
     /// Runs the events due by `t` (at most `max_events`).
     pub fn run_until(&mut self, t: VirtualTime, max_events: u64) -> RunEnd {
         for _ in 0..max_events {
-            if !self.current.next_wakeup().is_some_and(|w| w <= t) {
+            if self.current.next_wakeup().is_none_or(|w| w > t) {
                 return if self.current.next_wakeup().is_none() {
                     RunEnd::Idle
                 } else {
