@@ -158,7 +158,8 @@ mod tests {
         let message = Arc::new(Message {
             id: MessageId(tag.0),
             exchange: Arc::from(""),
-            routing_keys: vec![],
+            routing_key: Arc::from(""),
+            extra_routing_keys: vec![],
             properties: BasicProperties::default(),
             body: Arc::from(Vec::new()),
         });

@@ -75,12 +75,15 @@ pub fn make_dead_letter(
         info.insert("original-expiration".into(), FieldValue::Str(exp.clone()));
     }
     update_x_death(&mut headers, info);
-    let routing_keys = match dl_routing_key {
+    let (routing_key, extra_routing_keys) = match dl_routing_key {
         Some(rk) => {
             headers.remove("CC");
-            vec![Arc::from(rk)]
+            (Arc::from(rk), Vec::new())
         }
-        None => message.routing_keys.clone(),
+        None => (
+            message.routing_key.clone(),
+            message.extra_routing_keys.clone(),
+        ),
     };
     let mut properties = message.properties.clone();
     properties.expiration = None;
@@ -88,7 +91,8 @@ pub fn make_dead_letter(
     Message {
         id,
         exchange: Arc::from(dlx),
-        routing_keys,
+        routing_key,
+        extra_routing_keys,
         properties,
         body: message.body.clone(),
     }
@@ -211,7 +215,8 @@ mod tests {
         Message {
             id: MessageId(1),
             exchange: Arc::from("x"),
-            routing_keys: vec![Arc::from("k")],
+            routing_key: Arc::from("k"),
+            extra_routing_keys: vec![],
             properties: BasicProperties {
                 expiration: Some("100".into()),
                 ..BasicProperties::default()

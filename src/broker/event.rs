@@ -22,8 +22,6 @@ pub enum DropCause {
     Expired,
     /// Rejected or nacked without requeue (no dead-letter exchange).
     Rejected,
-    /// The dead-letter exchange is missing, routed nowhere, or the target would be a cycle.
-    DeadLetterUnroutable,
     /// Removed by queue.purge.
     Purged,
     /// Discarded with its queue (delete, auto-delete, exclusive owner gone).
@@ -86,13 +84,16 @@ pub enum BrokerEvent {
     },
     /// A message's TTL passed at the head of a queue (followed by DeadLettered or Dropped).
     Expired { queue: QueueId, message: MessageId },
-    /// A message died in `queue` and its copy `copy` was republished to `exchange`.
+    /// A message died in `queue` and its copy `copy` was republished to `exchange`, reaching
+    /// `queues` (none: the dead-letter exchange is missing, routed nowhere, or every target
+    /// would be a cycle — the copy is dropped).
     DeadLettered {
         queue: QueueId,
         message: MessageId,
         copy: MessageId,
         reason: DeathReason,
         exchange: Arc<str>,
+        queues: Vec<QueueId>,
     },
     /// An unacked message went back to its queue (nack/reject requeue, channel close).
     Requeued { queue: QueueId, message: MessageId },

@@ -46,9 +46,11 @@ pub struct Message {
     pub id: MessageId,
     /// The exchange it was published to (for a dead-lettered copy: the dead-letter exchange).
     pub exchange: Arc<str>,
-    /// The publish routing key first, then the CC keys, then the BCC keys (BCC keys are kept for
-    /// dead-letter routing although the BCC header itself is stripped).
-    pub routing_keys: Vec<Arc<str>>,
+    /// The routing key it was published (or dead-lettered) with.
+    pub routing_key: Arc<str>,
+    /// The CC keys, then the BCC keys (BCC keys are kept for dead-letter routing although the
+    /// BCC header itself is stripped). Usually empty, so a publish allocates no list.
+    pub extra_routing_keys: Vec<Arc<str>>,
     pub properties: BasicProperties,
     pub body: Arc<[u8]>,
 }
@@ -56,7 +58,12 @@ pub struct Message {
 impl Message {
     /// The routing key basic.deliver and basic.get-ok report.
     pub fn routing_key(&self) -> &str {
-        self.routing_keys.first().map_or("", |k| k)
+        &self.routing_key
+    }
+
+    /// All routing keys: the routing key, then CC, then BCC keys.
+    pub fn routing_keys(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&*self.routing_key).chain(self.extra_routing_keys.iter().map(|k| &**k))
     }
 
     /// Body size in bytes (what `x-max-length-bytes` counts).

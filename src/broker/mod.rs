@@ -179,23 +179,27 @@ impl Broker {
         self.events.drain(..)
     }
 
-    /// The earliest virtual time at which a queue head expires, if any.
+    /// The earliest virtual time at which a queue's TTL timer fires (expiring its head), if
+    /// any.
     pub fn next_expiry(&self) -> Option<u64> {
-        self.queues().filter_map(Queue::head_expiry).min()
+        self.queues().filter_map(|q| q.ttl_timer).min()
     }
 
-    /// Moves virtual time forward to `now`, running every expiry due on the way at its own time
-    /// (in time order; same-instant expiries in queue creation order), with their
+    /// Moves virtual time forward to `now`, firing every TTL timer due on the way at its own
+    /// time (in time order; same-instant timers in queue creation order), with their
     /// dead-lettering consequences.
     pub fn advance(&mut self, now: u64) {
         loop {
             let due = self
                 .queues()
-                .filter_map(|q| q.head_expiry().map(|e| (e, q.id)))
-                .filter(|(e, _)| *e <= now)
+                .filter_map(|q| q.ttl_timer.map(|t| (t, q.id)))
+                .filter(|(t, _)| *t <= now)
                 .min();
             let Some((at, qid)) = due else { break };
             self.now = self.now.max(at);
+            if let Some(q) = self.queue_mut(qid) {
+                q.ttl_timer = None;
+            }
             self.drop_expired(qid);
             self.run_dead_letters();
         }
@@ -231,3 +235,6 @@ impl Broker {
         a
     }
 }
+
+#[cfg(test)]
+mod tests;

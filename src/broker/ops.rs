@@ -221,6 +221,7 @@ impl Broker {
 
     /// exchange.declare with the type as AMQP spells it: an unknown type is 503 and closes the
     /// connection.
+    #[allow(clippy::too_many_arguments)]
     pub fn exchange_declare_typed(
         &mut self,
         ch: ChannelId,
@@ -463,16 +464,19 @@ impl Broker {
             }
             Some(_) => {}
         }
-        let conn = self.connection_of(ch);
-        let user = self.connections.get(&conn).map_or("", |c| c.user.as_str());
+        let user = match properties.user_id {
+            Some(_) => {
+                let conn = self.connection_of(ch);
+                self.connections.get(&conn).map_or("", |c| c.user.as_str())
+            }
+            None => "",
+        };
         validate_properties(&properties, user)?;
         let extra = header_routes(properties.headers.as_ref())?;
         if let Some(h) = properties.headers.as_mut() {
             h.remove("BCC");
         }
-        let mut routing_keys = Vec::with_capacity(1 + extra.len());
-        routing_keys.push(Arc::from(routing_key));
-        routing_keys.extend(extra);
+
         let seq = match self
             .channels
             .get_mut(&ch)
@@ -490,17 +494,18 @@ impl Broker {
         let message = Arc::new(Message {
             id,
             exchange: exchange_name,
-            routing_keys,
+            routing_key: Arc::from(routing_key),
+            extra_routing_keys: extra,
             properties,
             body,
         });
         let empty = FieldTable::new();
         let headers = message.properties.headers.as_ref().unwrap_or(&empty);
-        let routed = if message.routing_keys.len() == 1 {
+        let routed = if message.extra_routing_keys.is_empty() {
             self.router
                 .route(exchange, &[routing_key], headers, true, &mut self.scratch)
         } else {
-            let keys: Vec<&str> = message.routing_keys.iter().map(|k| &**k).collect();
+            let keys: Vec<&str> = message.routing_keys().collect();
             self.router
                 .route(exchange, &keys, headers, true, &mut self.scratch)
         };
@@ -665,7 +670,7 @@ impl Broker {
             if let Some(q) = b.queue_mut(qid) {
                 q.last_used = now;
             }
-            b.drop_expired(qid);
+            // Like RabbitMQ's fetch: take the head as it is, expire behind it afterwards.
             let Some(entry) = b.queue_mut(qid).and_then(|q| q.pop_head()) else {
                 return Ok(None);
             };
@@ -764,6 +769,24 @@ impl Broker {
             .channels
             .get_mut(&ch)
             .ok_or_else(|| BrokerError::CommandInvalid("channel closed".into()))?;
+        if !multiple && how == Settle::Ack {
+            // The common case (one ack), without collecting a list.
+            let u = channel.take(tag).ok_or_else(|| {
+                BrokerError::PreconditionFailed(format!("unknown delivery tag {tag}"))
+            })?;
+            self.return_credit(std::slice::from_ref(&u));
+            if self.narrate {
+                self.emit(BrokerEvent::Acked {
+                    channel: ch,
+                    delivery_tag: u.tag,
+                    message: u.entry.message.id,
+                });
+            }
+            if self.queue(u.queue).is_some() {
+                self.dispatch(u.queue);
+            }
+            return Ok(());
+        }
         let settled = if multiple && tag.0 == 0 {
             channel.take_all()
         } else if !channel.is_outstanding(tag) {
@@ -776,7 +799,6 @@ impl Broker {
             channel.take(tag).into_iter().collect()
         };
         if settled.len() == 1 {
-            // The common case, without grouping.
             self.return_credit(&settled);
             let qid = settled[0].queue;
             self.finish_settle(ch, qid, settled, how);
@@ -811,6 +833,10 @@ impl Broker {
             }
         }
         if self.queue(qid).is_none() {
+            if how != Settle::Ack {
+                let entries: Vec<_> = list.into_iter().map(|u| u.entry).collect();
+                self.drop_lost(qid, &entries);
+            }
             return;
         }
         match how {

@@ -57,6 +57,9 @@ pub struct Queue {
     pub exclusive_consumer: Option<ConsumerId>,
     pub single_active: Option<ConsumerId>,
     pub has_had_consumers: bool,
+    /// When the TTL timer fires (RabbitMQ arms one for the head's expiry whenever it expires
+    /// messages; a head that got in front otherwise waits for it or for the next fetch).
+    pub ttl_timer: Option<u64>,
     /// Virtual ms of the last use (consume, get, declare), for `x-expires`.
     pub last_used: u64,
 }
@@ -89,6 +92,7 @@ impl Queue {
             exclusive_consumer: None,
             single_active: None,
             has_had_consumers: false,
+            ttl_timer: None,
             last_used: now,
         }
     }
@@ -334,7 +338,8 @@ mod tests {
         Arc::new(Message {
             id: MessageId(n),
             exchange: Arc::from(""),
-            routing_keys: vec![Arc::from("q")],
+            routing_key: Arc::from("q"),
+            extra_routing_keys: vec![],
             properties: BasicProperties {
                 priority,
                 ..BasicProperties::default()

@@ -51,16 +51,34 @@ impl Broker {
         } else {
             entry
         };
-        let id = entry.message.id;
-        if let Some(q) = self.queue_mut(qid) {
-            q.push_back(entry);
+        let (id, expiry) = (entry.message.id, entry.expiry);
+        let Some(q) = self.queue_mut(qid) else {
+            return true;
+        };
+        if q.args.message_ttl == Some(0) && q.args.dead_letter_exchange.is_none() {
+            // RabbitMQ's shortcut: a queue TTL of 0 without a DLX discards what no consumer
+            // took at once, even behind other messages.
+            self.narrate(|| BrokerEvent::Dropped {
+                queue: qid,
+                message: id,
+                cause: DropCause::Expired,
+            });
+            return true;
         }
+        q.push_back(entry);
         self.narrate(|| BrokerEvent::Enqueued {
             queue: qid,
             message: id,
         });
-        self.drop_head_over_limit(qid);
-        self.drop_expired(qid);
+        let dropped = self.drop_head_over_limit(qid);
+        let len = self.queue(qid).map_or(0, |q| q.ready_len());
+        // 3.10 expires at the head after a publish only when the new message may be the head
+        // (`deliver_or_enqueue`): a short-lived message put in front by its priority waits for
+        // the next fetch or timer.
+        match (dropped, len == 1, expiry) {
+            (false, false, _) | (true, true, None) => {}
+            _ => self.drop_expired(qid),
+        }
         true
     }
 
@@ -120,7 +138,18 @@ impl Broker {
             redelivered: entry.redelivered,
             message: entry.message.clone(),
         };
-        if !consumer.no_ack {
+        if consumer.no_ack {
+            if self.narrate {
+                let (channel, message) = (consumer.channel, entry.message.id);
+                self.events.push_back(event);
+                self.events.push_back(BrokerEvent::Acked {
+                    channel,
+                    delivery_tag,
+                    message,
+                });
+                return;
+            }
+        } else {
             consumer.unacked += 1;
             ch.track(Unacked {
                 tag: delivery_tag,
@@ -150,12 +179,22 @@ impl Broker {
         }
     }
 
-    /// Expires messages at the head whose time has come (never behind a live head).
+    /// Expires messages at the head whose time has come (`drop_expired_msgs`), then arms the
+    /// queue's TTL timer for the new head (kept if it fires no more than 1 ms later).
     pub(super) fn drop_expired(&mut self, qid: QueueId) {
         let now = self.now;
         loop {
             let Some(q) = self.queue_mut(qid) else { return };
-            if !q.head_expiry().is_some_and(|e| e <= now) {
+            if q.is_empty() {
+                return;
+            }
+            if q.head_expiry().is_none_or(|e| e > now) {
+                if let Some(e) = q.head_expiry() {
+                    match q.ttl_timer {
+                        Some(t) if e + 1 >= t => {}
+                        _ => q.ttl_timer = Some(e),
+                    }
+                }
                 return;
             }
             let Some(entry) = q.pop_head() else { return };
@@ -169,13 +208,20 @@ impl Broker {
     }
 
     /// drop-head: removes messages from the head while the queue is over a length limit.
-    pub(super) fn drop_head_over_limit(&mut self, qid: QueueId) {
+    /// Returns whether it dropped anything.
+    pub(super) fn drop_head_over_limit(&mut self, qid: QueueId) -> bool {
+        let mut dropped = false;
         loop {
-            let Some(q) = self.queue_mut(qid) else { return };
+            let Some(q) = self.queue_mut(qid) else {
+                return dropped;
+            };
             if q.args.overflow != Overflow::DropHead || !q.over_limit() {
-                return;
+                return dropped;
             }
-            let Some(entry) = q.pop_head() else { return };
+            let Some(entry) = q.pop_head() else {
+                return dropped;
+            };
+            dropped = true;
             self.dead_letter(qid, entry.message, DeathReason::Maxlen);
         }
     }
@@ -226,7 +272,7 @@ impl Broker {
             );
             let empty = FieldTable::new();
             let headers = copy.properties.headers.as_ref().unwrap_or(&empty);
-            let keys: Vec<&str> = copy.routing_keys.iter().map(|k| &**k).collect();
+            let keys: Vec<&str> = copy.routing_keys().collect();
             let mut targets: Vec<QueueId> =
                 match self
                     .router
@@ -240,20 +286,15 @@ impl Broker {
             }
             let exchange = self.intern_exchange(&p.exchange);
             let (from, original) = (p.queue, p.message.id);
-            self.narrate(|| BrokerEvent::DeadLettered {
-                queue: from,
-                message: original,
-                copy: id,
-                reason: p.reason,
-                exchange,
-            });
-            if targets.is_empty() {
-                self.narrate(|| BrokerEvent::Dropped {
+            if self.narrate {
+                self.emit(BrokerEvent::DeadLettered {
                     queue: from,
-                    message: id,
-                    cause: DropCause::DeadLetterUnroutable,
+                    message: original,
+                    copy: id,
+                    reason: p.reason,
+                    exchange,
+                    queues: targets.clone(),
                 });
-                continue;
             }
             let copy = Arc::new(copy);
             for t in targets {
@@ -265,7 +306,10 @@ impl Broker {
     /// Returns deliveries to their queue (original positions, redelivered), then enforces
     /// drop-head, expires what is due and dispatches (`requeue_and_run`).
     pub(super) fn requeue_and_run(&mut self, qid: QueueId, entries: Vec<QueueEntry>) {
-        let Some(q) = self.queue_mut(qid) else { return };
+        let Some(q) = self.queue_mut(qid) else {
+            self.drop_lost(qid, &entries);
+            return;
+        };
         let ids: Vec<_> = entries.iter().map(|e| e.message.id).collect();
         for e in entries {
             q.requeue(e);
@@ -296,6 +340,20 @@ impl Broker {
                 if let Some(q) = self.queue_mut(qid) {
                     q.unblock(cid);
                 }
+            }
+        }
+    }
+
+    /// Unacked messages whose queue is gone when they are settled or returned: they vanish.
+    pub(super) fn drop_lost(&mut self, qid: QueueId, entries: &[QueueEntry]) {
+        if self.narrate {
+            for e in entries {
+                let message = e.message.id;
+                self.emit(BrokerEvent::Dropped {
+                    queue: qid,
+                    message,
+                    cause: DropCause::QueueDeleted,
+                });
             }
         }
     }
@@ -399,6 +457,7 @@ impl Broker {
         for (qid, (had_consumers, entries)) in by_queue {
             if had_consumers && self.should_auto_delete(qid) {
                 self.delete_queue(qid);
+                self.drop_lost(qid, &entries);
             } else if entries.is_empty() {
                 self.dispatch(qid);
             } else {

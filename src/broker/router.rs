@@ -200,6 +200,14 @@ impl DestList {
     fn is_empty(&self) -> bool {
         self.queues.is_empty() && self.exchanges.is_empty()
     }
+
+    /// The queue id when this list is exactly one queue (the topic trie keeps it in the node).
+    fn single_queue(&self) -> Option<u32> {
+        match (self.queues.as_slice(), self.exchanges.is_empty()) {
+            ([q], true) => Some(q.0),
+            _ => None,
+        }
+    }
 }
 
 /// The per-type routing index of one exchange.
@@ -311,6 +319,8 @@ impl Exchange {
                 let node = trie.insert(&rec.key);
                 if let Some(list) = trie.payload_mut(node) {
                     list.add(rec.dest);
+                    let hint = list.single_queue();
+                    trie.set_hint(node, hint);
                 }
             }
             Matcher::Headers(map) => {
@@ -342,6 +352,8 @@ impl Exchange {
                 if let Some(node) = trie.find(&rec.key) {
                     if let Some(list) = trie.payload_mut(node) {
                         list.remove(rec.dest);
+                        let hint = list.single_queue();
+                        trie.set_hint(node, hint);
                     }
                     trie.prune(node, DestList::is_empty);
                 }
@@ -460,6 +472,15 @@ impl RouteScratch {
     pub fn queues(&self) -> &[QueueId] {
         &self.out.queues
     }
+
+    /// Reorders the last result by queue name, the order RabbitMQ's `rabbit_exchange:route/2`
+    /// returns (it `usort`s the queue names); for callers whose observable behaviour depends on
+    /// the order queues receive one message (e.g. several queues dead-lettering into one).
+    pub fn sort_queues_by_name(&mut self, router: &Router) {
+        self.out
+            .queues
+            .sort_by(|a, b| router.queue_name(*a).cmp(&router.queue_name(*b)));
+    }
 }
 
 /// Why one destination was reached (see [`Router::explain_route`]).
@@ -519,6 +540,78 @@ pub struct RouteHop {
     pub reason: MatchReason,
 }
 
+impl std::fmt::Display for RouteHop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = match &self.destination {
+            BindingDestination::Queue(q) => format!("queue '{q}'"),
+            BindingDestination::Exchange(x) => format!("exchange '{x}'"),
+        };
+        let from = if self.exchange.is_empty() {
+            "the default exchange".to_string()
+        } else {
+            format!("exchange '{}'", self.exchange)
+        };
+        match &self.reason {
+            MatchReason::DefaultExchange { routing_key } => {
+                write!(
+                    f,
+                    "{from} → {to}: routing key '{routing_key}' is the queue's name"
+                )
+            }
+            MatchReason::Direct { binding_key, .. } => {
+                write!(
+                    f,
+                    "{from} → {to}: binding key '{binding_key}' equals the routing key"
+                )
+            }
+            MatchReason::Fanout { .. } => write!(f, "{from} → {to}: fanout (keys ignored)"),
+            MatchReason::Topic {
+                binding_key,
+                routing_key,
+                words_taken,
+                ..
+            } => {
+                write!(f, "{from} → {to}: '{binding_key}' matches '{routing_key}'")?;
+                let parts: Vec<String> = words_taken
+                    .iter()
+                    .filter(|(p, _)| p == "#" || p == "*")
+                    .map(|(p, w)| {
+                        let words: Vec<String> = w.iter().map(|x| format!("'{x}'")).collect();
+                        if words.is_empty() {
+                            format!("{p} took no words")
+                        } else {
+                            format!("{p} took {}", words.join(" "))
+                        }
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    write!(f, " ({})", parts.join(", "))?;
+                }
+                Ok(())
+            }
+            MatchReason::Headers {
+                x_match, satisfied, ..
+            } => {
+                if satisfied.is_empty() {
+                    write!(
+                        f,
+                        "{from} → {to}: x-match {x_match} with nothing to compare"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{from} → {to}: x-match {x_match}, matched {}",
+                        satisfied.join(", ")
+                    )
+                }
+            }
+            MatchReason::AlternateExchange => {
+                write!(f, "{from} matched nothing → alternate {to}")
+            }
+        }
+    }
+}
+
 /// The full story of one routing decision, for the simulation's "why did it go there" view.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RouteExplanation {
@@ -558,6 +651,25 @@ fn strip_cr_lf(name: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(name)
     }
+}
+
+/// RabbitMQ's `binding_action/…` strips CR/LF from both names before anything else.
+fn strip_binding_names(b: &BindingDecl) -> Cow<'_, BindingDecl> {
+    let source = strip_cr_lf(&b.source);
+    let dest = strip_cr_lf(b.destination.name());
+    if matches!((&source, &dest), (Cow::Borrowed(_), Cow::Borrowed(_))) {
+        return Cow::Borrowed(b);
+    }
+    let destination = match &b.destination {
+        BindingDestination::Queue(_) => BindingDestination::Queue(dest.into_owned()),
+        BindingDestination::Exchange(_) => BindingDestination::Exchange(dest.into_owned()),
+    };
+    Cow::Owned(BindingDecl {
+        source: source.into_owned(),
+        destination,
+        binding_key: b.binding_key.clone(),
+        arguments: b.arguments.clone(),
+    })
 }
 
 fn no_exchange(name: &str) -> BrokerError {
@@ -779,10 +891,11 @@ impl Router {
         Ok(())
     }
 
-    /// `queue.bind` / `exchange.bind`. 403 if source or destination is the default exchange,
+    /// `queue.bind` / `exchange.bind` (CR/LF stripped from both names). 403 if source or destination is the default exchange,
     /// 404 if either is missing, 406 for an invalid `x-match` on a headers exchange; binding the
     /// same (source, destination, key, arguments) again is a no-op.
     pub fn bind(&mut self, b: &BindingDecl) -> Result<(), BrokerError> {
+        let b = &*strip_binding_names(b);
         Self::check_not_default(b)?;
         let Some(&sx) = self.by_name.get(b.source.as_str()) else {
             return Err(no_exchange(&b.source));
@@ -812,10 +925,11 @@ impl Router {
         Ok(())
     }
 
-    /// `queue.unbind` / `exchange.unbind`. 403 if source or destination is the default exchange;
+    /// `queue.unbind` / `exchange.unbind` (CR/LF stripped from both names). 403 if source or destination is the default exchange;
     /// otherwise idempotent, as in 3.10: a missing binding, source or destination is fine.
     /// Removing the last binding of an auto-delete source deletes that exchange.
     pub fn unbind(&mut self, b: &BindingDecl) -> Result<(), BrokerError> {
+        let b = &*strip_binding_names(b);
         Self::check_not_default(b)?;
         let Some(&sx) = self.by_name.get(b.source.as_str()) else {
             return Ok(());
@@ -1002,10 +1116,16 @@ impl Router {
             Matcher::Topic(trie) => {
                 let mut matched = false;
                 for key in routing_keys {
-                    trie.for_each_match(key, &mut scratch.topic, |_, list| {
-                        if !list.is_empty() {
-                            out.add_list(list);
+                    trie.for_each_match(key, &mut scratch.topic, |hint, list| match hint {
+                        Some(q) => {
+                            out.add_queue(QueueId(q));
                             matched = true;
+                        }
+                        None => {
+                            if !list.is_empty() {
+                                out.add_list(list);
+                                matched = true;
+                            }
                         }
                     });
                 }

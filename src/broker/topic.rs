@@ -23,25 +23,33 @@ enum Edge {
     Hash,
 }
 
-#[derive(Debug, Clone)]
-struct Node<T> {
-    parent: u32,
-    edge: Edge,
+/// The fields the match walk reads, kept in one 16-byte record per node so the walk over a big
+/// trie stays cache-friendly; payloads and parent links live in separate arrays.
+#[derive(Debug, Clone, Copy)]
+struct Node {
     star: u32,
     hash: u32,
     literal_children: u32,
-    payload: T,
+    flags: u32,
+    /// A value the owner may attach to a terminal node (the router stores the destination
+    /// queue when it is the only one), handed to the match callback so the common case needs
+    /// no access to the payload.
+    hint: u32,
 }
 
-impl<T: Default> Node<T> {
-    fn new(parent: u32, edge: Edge) -> Self {
+/// The node was reached over a `#` edge (it may absorb further words).
+const HASH_NODE: u32 = 1;
+/// The node's payload is non-empty (a binding key ends here).
+const TERMINAL: u32 = 2;
+
+impl Node {
+    fn new(edge: Edge) -> Self {
         Node {
-            parent,
-            edge,
             star: NONE,
             hash: NONE,
             literal_children: 0,
-            payload: T::default(),
+            hint: NONE,
+            flags: if edge == Edge::Hash { HASH_NODE } else { 0 },
         }
     }
 }
@@ -82,7 +90,10 @@ impl TopicScratch {
 /// A word trie of topic binding keys with a payload per node (meaningful at terminal nodes).
 #[derive(Debug, Clone)]
 pub struct TopicTrie<T> {
-    nodes: Vec<Node<T>>,
+    nodes: Vec<Node>,
+    /// Per node: parent and the edge that leads to it (for pruning).
+    shape: Vec<(u32, Edge)>,
+    payloads: Vec<T>,
     free: Vec<u32>,
     /// Interned literal words → id.
     words: FxHashMap<Box<str>, u32>,
@@ -102,7 +113,9 @@ impl<T: Default> TopicTrie<T> {
     /// An empty trie (just the root, which stands for the empty binding key).
     pub fn new() -> Self {
         TopicTrie {
-            nodes: vec![Node::new(NONE, Edge::Root)],
+            nodes: vec![Node::new(Edge::Root)],
+            shape: vec![(NONE, Edge::Root)],
+            payloads: vec![T::default()],
             free: Vec::new(),
             words: FxHashMap::default(),
             word_info: Vec::new(),
@@ -119,10 +132,14 @@ impl<T: Default> TopicTrie<T> {
 
     fn alloc(&mut self, parent: u32, edge: Edge) -> u32 {
         if let Some(id) = self.free.pop() {
-            self.nodes[id as usize] = Node::new(parent, edge);
+            self.nodes[id as usize] = Node::new(edge);
+            self.shape[id as usize] = (parent, edge);
+            self.payloads[id as usize] = T::default();
             id
         } else {
-            self.nodes.push(Node::new(parent, edge));
+            self.nodes.push(Node::new(edge));
+            self.shape.push((parent, edge));
+            self.payloads.push(T::default());
             (self.nodes.len() - 1) as u32
         }
     }
@@ -148,8 +165,15 @@ impl<T: Default> TopicTrie<T> {
         id
     }
 
-    /// The terminal node of a binding key, created if missing.
+    /// The terminal node of a binding key, created if missing and flagged as carrying a payload
+    /// (the caller adds to it; [`TopicTrie::prune`] clears the flag when it is empty again).
     pub fn insert(&mut self, binding_key: &str) -> u32 {
+        let node = self.insert_path(binding_key);
+        self.nodes[node as usize].flags |= TERMINAL;
+        node
+    }
+
+    fn insert_path(&mut self, binding_key: &str) -> u32 {
         let mut node = 0u32;
         for word in split_words(binding_key) {
             node = match word {
@@ -210,21 +234,34 @@ impl<T: Default> TopicTrie<T> {
         Some(node)
     }
 
-    /// The payload of a node, mutably.
-    pub fn payload_mut(&mut self, node: u32) -> Option<&mut T> {
-        self.nodes.get_mut(node as usize).map(|n| &mut n.payload)
+    /// Attaches `hint` (or nothing, with `None`) to a node; see [`TopicTrie::for_each_match`].
+    pub fn set_hint(&mut self, node: u32, hint: Option<u32>) {
+        if let Some(n) = self.nodes.get_mut(node as usize) {
+            n.hint = hint.unwrap_or(NONE);
+        }
     }
 
-    /// Removes `node` and its now-useless ancestors while they have no children and an empty
-    /// payload, so an unbound pattern leaves nothing behind.
+    /// The payload of a node, mutably.
+    pub fn payload_mut(&mut self, node: u32) -> Option<&mut T> {
+        self.payloads.get_mut(node as usize)
+    }
+
+    /// Call after changing a node's payload: updates its terminal flag and removes `node` and
+    /// its now-useless ancestors while they have no children and an empty payload, so an
+    /// unbound pattern leaves nothing behind.
     pub fn prune(&mut self, mut node: u32, is_empty: impl Fn(&T) -> bool) {
-        while node != 0 && (node as usize) < self.nodes.len() {
-            let n = &self.nodes[node as usize];
-            if n.star != NONE || n.hash != NONE || n.literal_children != 0 || !is_empty(&n.payload)
-            {
+        while (node as usize) < self.nodes.len() {
+            let empty = is_empty(&self.payloads[node as usize]);
+            let n = &mut self.nodes[node as usize];
+            if empty {
+                n.flags &= !TERMINAL;
+            } else {
+                n.flags |= TERMINAL;
+            }
+            if node == 0 || n.star != NONE || n.hash != NONE || n.literal_children != 0 || !empty {
                 return;
             }
-            let (parent, edge) = (n.parent, n.edge);
+            let (parent, edge) = self.shape[node as usize];
             match edge {
                 Edge::Star => self.nodes[parent as usize].star = NONE,
                 Edge::Hash => self.nodes[parent as usize].hash = NONE,
@@ -235,7 +272,7 @@ impl<T: Default> TopicTrie<T> {
                 }
                 Edge::Root => return,
             }
-            self.nodes[node as usize].payload = T::default();
+            self.payloads[node as usize] = T::default();
             self.free.push(node);
             node = parent;
         }
@@ -253,12 +290,13 @@ impl<T: Default> TopicTrie<T> {
         }
     }
 
-    /// Calls `f` once for every node whose binding key matches `routing_key`.
+    /// Calls `f` once for every terminal node (one with a payload) whose binding key matches
+    /// `routing_key`, with the node's hint (if set) and its payload.
     pub fn for_each_match(
         &self,
         routing_key: &str,
         scratch: &mut TopicScratch,
-        mut f: impl FnMut(u32, &T),
+        mut f: impl FnMut(Option<u32>, &T),
     ) {
         scratch.words.clear();
         for w in split_words(routing_key) {
@@ -278,7 +316,7 @@ impl<T: Default> TopicTrie<T> {
             next.clear();
             for &n in &active {
                 let node = &nodes[n as usize];
-                if node.edge == Edge::Hash {
+                if node.flags & HASH_NODE != 0 {
                     add_closure(nodes, n, &mut next, &mut scratch.mark, epoch);
                 }
                 if node.star != NONE {
@@ -297,7 +335,11 @@ impl<T: Default> TopicTrie<T> {
             }
         }
         for &n in &active {
-            f(n, &nodes[n as usize].payload);
+            let node = &nodes[n as usize];
+            if node.flags & TERMINAL != 0 {
+                let hint = (node.hint != NONE).then_some(node.hint);
+                f(hint, &self.payloads[n as usize]);
+            }
         }
         scratch.active = active;
         scratch.next = next;
@@ -305,7 +347,7 @@ impl<T: Default> TopicTrie<T> {
 }
 
 /// Adds `n` and every node reachable from it over `#` edges (a `#` may match zero words).
-fn add_closure<T>(nodes: &[Node<T>], mut n: u32, out: &mut Vec<u32>, mark: &mut [u32], epoch: u32) {
+fn add_closure(nodes: &[Node], mut n: u32, out: &mut Vec<u32>, mark: &mut [u32], epoch: u32) {
     while n != NONE {
         let m = &mut mark[n as usize];
         if *m == epoch {
@@ -516,6 +558,15 @@ mod tests {
         assert!(explain_match(&pattern2, &key).is_none());
         let long = vec![""; 10_000].join(".");
         assert!(trie_matches(&long, &long));
+        // The pattern that kept a 3.10 channel busy for minutes (15 `#`, 31-word key).
+        let hashes = vec!["#"; 15].join(".");
+        let words31 = vec!["a"; 31].join(".");
+        assert!(trie_matches(
+            &format!("{hashes}.b"),
+            &format!("{words31}.b")
+        ));
+        assert!(!trie_matches(&format!("{hashes}.b"), &words31));
+        assert!(explain_match(&format!("{hashes}.b"), &words31).is_none());
     }
 
     fn word() -> impl Strategy<Value = String> {

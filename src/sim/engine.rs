@@ -16,13 +16,13 @@ use super::event::SimEvent;
 use super::explain::{Actor, DeliveryWhy, DropWhy, Explanation, Hop, Why, XDeath};
 use super::rng::SimRng;
 use super::time::VirtualTime;
-use crate::broker::dead_letter::{is_cycle, make_dead_letter};
+use crate::broker::dead_letter::make_dead_letter;
 use crate::broker::message::header_routes;
 use crate::broker::router::MatchReason;
 use crate::broker::{
     BasicProperties, BindingDecl, BindingDestination, Broker, BrokerEvent, ChannelId, ConnectionId,
     DeathReason, DeliveryTag, DropCause, ExchangeDecl, FieldTable, FieldValue, Message, MessageId,
-    Publish, QueueDecl, QueueId, RouteScratch,
+    Publish, QueueDecl, QueueId,
 };
 
 /// Something due at a virtual time.
@@ -122,7 +122,6 @@ pub struct Simulator {
     emitted: u64,
     expiry_wakeup: Option<VirtualTime>,
     explain_routes: bool,
-    scratch: RouteScratch,
 }
 
 /// How a bounded run ended.
@@ -196,7 +195,6 @@ impl Simulator {
             emitted: 0,
             expiry_wakeup: None,
             explain_routes: true,
-            scratch: RouteScratch::new(),
         };
         sim.connect_and_declare();
         // Consumers subscribe before same-time publishes, as the tutorials start workers first.
@@ -1018,7 +1016,6 @@ impl Simulator {
             DropCause::RejectPublish => DropWhy::RejectPublish,
             DropCause::Expired => DropWhy::Expired,
             DropCause::Rejected => DropWhy::Rejected,
-            DropCause::DeadLetterUnroutable => DropWhy::DeadLetterUnroutable,
             DropCause::Purged => DropWhy::Purged,
             DropCause::QueueDeleted => DropWhy::QueueDeleted,
         }
@@ -1158,7 +1155,8 @@ impl Simulator {
                     copy,
                     reason,
                     exchange,
-                } => self.on_dead_lettered(queue, message, copy, reason, exchange),
+                    queues,
+                } => self.on_dead_lettered(queue, message, copy, reason, exchange, queues),
                 BrokerEvent::Requeued { queue, message } => {
                     let queue = self.queue_name(queue);
                     self.emit(Explanation::Requeued { message, queue });
@@ -1281,22 +1279,22 @@ impl Simulator {
     ) {
         let Some(ctx) = ctx else { return };
         let mut properties = ctx.properties.clone();
-        let mut routing_keys = vec![ctx.routing_key.clone()];
-        routing_keys.extend(header_routes(properties.headers.as_ref()).unwrap_or_default());
+        let extra_routing_keys = header_routes(properties.headers.as_ref()).unwrap_or_default();
         if let Some(h) = properties.headers.as_mut() {
             h.remove("BCC");
         }
         let msg = Arc::new(Message {
             id: message,
             exchange: exchange.clone(),
-            routing_keys,
+            routing_key: ctx.routing_key.clone(),
+            extra_routing_keys,
             properties,
             body: ctx.body.clone(),
         });
         let (hops, notes) = if self.explain_routes {
             let empty = FieldTable::new();
             let headers = msg.properties.headers.as_ref().unwrap_or(&empty);
-            let keys: Vec<&str> = msg.routing_keys.iter().map(|k| &**k).collect();
+            let keys: Vec<&str> = msg.routing_keys().collect();
             match self
                 .broker
                 .router()
@@ -1351,6 +1349,7 @@ impl Simulator {
         copy: MessageId,
         reason: DeathReason,
         exchange: Arc<str>,
+        targets: Vec<QueueId>,
     ) {
         let parent = self.messages.get(&message).map(|l| l.message.clone());
         self.release(message);
@@ -1383,28 +1382,17 @@ impl Simulator {
                 exchange: String::new(),
                 routing_keys: Vec::new(),
             });
-        let mut targets: Vec<QueueId> = Vec::new();
         let mut hops = Vec::new();
-        if let Some(c) = &copy_msg {
+        if let Some(c) = &copy_msg
+            && self.explain_routes
+        {
             let empty = FieldTable::new();
             let headers = c.properties.headers.as_ref().unwrap_or(&empty);
-            let keys: Vec<&str> = c.routing_keys.iter().map(|k| &**k).collect();
-            if self
+            let keys: Vec<&str> = c.routing_keys().collect();
+            if let Ok(e) = self
                 .broker
                 .router()
-                .route(&exchange, &keys, headers, false, &mut self.scratch)
-                .is_ok()
-            {
-                targets = self.scratch.queues().to_vec();
-            }
-            if reason != DeathReason::Rejected {
-                targets.retain(|t| self.broker.queue(*t).is_some_and(|q| !is_cycle(c, &q.name)));
-            }
-            if self.explain_routes
-                && let Ok(e) = self
-                    .broker
-                    .router()
-                    .explain_route(&exchange, &keys, headers, false)
+                .explain_route(&exchange, &keys, headers, false)
             {
                 hops = self.hops_of(&e);
             }

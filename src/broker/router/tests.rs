@@ -763,3 +763,337 @@ fn explain_route_reports_hops() {
     assert_eq!(e.queues, names(&["p"]));
     assert_eq!(e.hops.len(), 1);
 }
+
+/// A deliberately naive router over `Router::bindings()`: per-binding scans, the reference topic
+/// matcher and a plain visited set — the property test checks `route` agrees with it.
+fn naive_route(
+    r: &Router,
+    exchange: &str,
+    keys: &[&str],
+    headers: &FieldTable,
+) -> std::collections::BTreeSet<String> {
+    let bindings = r.bindings();
+    let mut out = std::collections::BTreeSet::new();
+    let mut visited = std::collections::BTreeSet::from([exchange.to_string()]);
+    let mut stack = vec![exchange.to_string()];
+    while let Some(x) = stack.pop() {
+        let Some(ex) = r.exchange(&x) else { continue };
+        if x.is_empty() {
+            for k in keys {
+                if r.queue_id(k).is_some() {
+                    out.insert(k.to_string());
+                }
+            }
+            continue;
+        }
+        let matched: Vec<&BindingDecl> = bindings
+            .iter()
+            .filter(|b| b.source == x)
+            .filter(|b| match ex.kind() {
+                ExchangeKind::Direct => keys.contains(&b.binding_key.as_str()),
+                ExchangeKind::Fanout => true,
+                ExchangeKind::Topic => keys
+                    .iter()
+                    .any(|k| topic::explain_match(&b.binding_key, k).is_some()),
+                ExchangeKind::Headers => {
+                    headers::parse(&b.arguments).is_ok_and(|p| p.matches(headers))
+                }
+            })
+            .collect();
+        let mut next: Vec<String> = Vec::new();
+        if matched.is_empty()
+            && let Some(ae) = ex.alternate_exchange()
+        {
+            next.push(ae.to_string());
+        }
+        for b in matched {
+            match &b.destination {
+                BindingDestination::Queue(q) => {
+                    out.insert(q.clone());
+                }
+                BindingDestination::Exchange(e) => next.push(e.clone()),
+            }
+        }
+        for e in next {
+            if r.exchange(&e).is_some() && visited.insert(e.clone()) {
+                stack.push(e);
+            }
+        }
+    }
+    out
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Declare(String, u8, bool, bool, Option<String>),
+        Delete(String, bool),
+        AddQueue(String),
+        RemoveQueue(String),
+        Bind(String, bool, String, String, u8),
+        Unbind(String, bool, String, String, u8),
+        Route(String, Vec<String>, u8),
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("a".to_string()),
+            Just("b".to_string()),
+            Just("c".to_string()),
+            Just("d".to_string()),
+            Just(String::new()),
+            Just("amq.direct".to_string()),
+            Just("amq.topic".to_string()),
+            Just("amq.match".to_string()),
+            Just("amq.new".to_string()),
+            Just("a\n".to_string()),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(
+                prop_oneof![
+                    Just(""),
+                    Just("a"),
+                    Just("b"),
+                    Just("#"),
+                    Just("*"),
+                    Just("c")
+                ],
+                0..5
+            )
+            .prop_map(|w| w.join(".")),
+            any::<String>(),
+            name(),
+        ]
+    }
+
+    fn args(choice: u8) -> FieldTable {
+        let s = |v: &str| FieldValue::Str(v.into());
+        let pairs: Vec<(&str, FieldValue)> = match choice % 7 {
+            0 => vec![],
+            1 => vec![
+                ("x-match", s("any")),
+                ("a", FieldValue::Int(1)),
+                ("b", s("x")),
+            ],
+            2 => vec![("a", FieldValue::Void)],
+            3 => vec![("x-match", s("bogus"))],
+            4 => vec![("x-match", s("all-with-x")), ("x-k", s("v"))],
+            5 => vec![("a", FieldValue::Int(1)), ("b", s("x"))],
+            _ => vec![("x-match", s("any-with-x")), ("x-k", s("v")), ("b", s("y"))],
+        };
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn message_headers(choice: u8) -> FieldTable {
+        let s = |v: &str| FieldValue::Str(v.into());
+        let pairs: Vec<(&str, FieldValue)> = match choice % 5 {
+            0 => vec![],
+            1 => vec![("a", FieldValue::Int(1))],
+            2 => vec![("a", FieldValue::Int(1)), ("b", s("x"))],
+            3 => vec![("x-k", s("v")), ("b", s("y"))],
+            _ => vec![("a", s("1")), ("x-k", s("w"))],
+        };
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (
+                name(),
+                0u8..4,
+                any::<bool>(),
+                any::<bool>(),
+                proptest::option::of(name())
+            )
+                .prop_map(|(n, k, ad, i, ae)| Op::Declare(n, k, ad, i, ae)),
+            (name(), any::<bool>()).prop_map(|(n, u)| Op::Delete(n, u)),
+            name().prop_map(Op::AddQueue),
+            name().prop_map(Op::RemoveQueue),
+            (name(), any::<bool>(), name(), key(), any::<u8>())
+                .prop_map(|(s, q, d, k, a)| Op::Bind(s, q, d, k, a)),
+            (name(), any::<bool>(), name(), key(), any::<u8>())
+                .prop_map(|(s, q, d, k, a)| Op::Unbind(s, q, d, k, a)),
+            (name(), proptest::collection::vec(key(), 0..4), any::<u8>())
+                .prop_map(|(x, k, h)| Op::Route(x, k, h)),
+        ]
+    }
+
+    fn binding(s: &str, to_queue: bool, d: &str, k: &str, a: u8) -> BindingDecl {
+        BindingDecl {
+            source: s.to_string(),
+            destination: if to_queue {
+                BindingDestination::Queue(d.to_string())
+            } else {
+                BindingDestination::Exchange(d.to_string())
+            },
+            binding_key: k.to_string(),
+            arguments: args(a),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn route_agrees_with_naive_reference(ops in proptest::collection::vec(op(), 1..60)) {
+            let mut r = Router::new();
+            let mut next_id = 0u32;
+            let mut scratch = RouteScratch::new();
+            for op in &ops {
+                match op {
+                    Op::Declare(n, k, ad, internal, ae) => {
+                        let kind = [ExchangeKind::Direct, ExchangeKind::Fanout, ExchangeKind::Topic, ExchangeKind::Headers][usize::from(*k)];
+                        let mut d = ExchangeDecl::new(n, kind);
+                        d.auto_delete = *ad;
+                        d.internal = *internal;
+                        if let Some(ae) = ae {
+                            d.arguments.insert("alternate-exchange".into(), FieldValue::Str(ae.clone()));
+                        }
+                        let _ = r.declare_exchange(&d, false);
+                    }
+                    Op::Delete(n, u) => { let _ = r.delete_exchange(n, *u); }
+                    Op::AddQueue(n) => {
+                        if r.queue_id(n).is_none() {
+                            r.add_queue(n, QueueId(next_id));
+                            next_id += 1;
+                        }
+                    }
+                    Op::RemoveQueue(n) => {
+                        if let Some(id) = r.queue_id(n) {
+                            r.remove_queue(id);
+                        }
+                    }
+                    Op::Bind(s, q, d, k, a) => { let _ = r.bind(&binding(s, *q, d, k, *a)); }
+                    Op::Unbind(s, q, d, k, a) => { let _ = r.unbind(&binding(s, *q, d, k, *a)); }
+                    Op::Route(x, keys, h) => {
+                        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                        let headers = message_headers(*h);
+                        for client in [true, false] {
+                            match r.route(x, &keys, &headers, client, &mut scratch) {
+                                Ok(()) => {
+                                    let got: Vec<String> = scratch.queues().iter()
+                                        .filter_map(|&id| r.queue_name(id).map(str::to_string)).collect();
+                                    prop_assert_eq!(got.len(), scratch.queues().len(), "every id is a live queue");
+                                    let set: std::collections::BTreeSet<String> = got.iter().cloned().collect();
+                                    prop_assert_eq!(set.len(), got.len(), "no duplicates");
+                                    prop_assert_eq!(&set, &naive_route(&r, x, &keys, &headers), "route {:?} {:?}", x, keys);
+                                    let explained = r.explain_route(x, &keys, &headers, client);
+                                    prop_assert_eq!(explained.map(|e| e.queues), Ok(got));
+                                }
+                                Err(e) => {
+                                    prop_assert!(client);
+                                    let internal = r.exchange(x).is_some_and(Exchange::internal);
+                                    prop_assert_eq!(e.reply_code(), if internal { 403 } else { 404 });
+                                }
+                            }
+                        }
+                    }
+                }
+                // Structural invariants after every operation.
+                for b in r.bindings() {
+                    prop_assert!(r.exchange(&b.source).is_some());
+                    match &b.destination {
+                        BindingDestination::Queue(q) => prop_assert!(r.queue_id(q).is_some()),
+                        BindingDestination::Exchange(e) => prop_assert!(r.exchange(e).is_some()),
+                    }
+                }
+                for name in ["", "amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match", "amq.rabbitmq.trace"] {
+                    prop_assert!(r.exchange(name).is_some(), "{} is never deleted", name);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn odd_keys_never_panic() {
+    let mut r = Router::new();
+    declare(&mut r, "t", ExchangeKind::Topic);
+    declare(&mut r, "d", ExchangeKind::Direct);
+    q(&mut r, "q", 0);
+    let huge = vec!["w"; 100_000].join(".");
+    let dots = ".".repeat(50_000);
+    let odd = [
+        "",
+        ".",
+        "..",
+        "#",
+        "*",
+        "\u{0}",
+        "é.#.ü",
+        &huge,
+        &dots,
+        "a.\u{ffff}.b",
+    ];
+    for k in odd {
+        bind_q(&mut r, "t", "q", k).unwrap();
+        bind_q(&mut r, "d", "q", k).unwrap();
+    }
+    let mut s = RouteScratch::new();
+    for k in odd {
+        r.route("t", &[k], &FieldTable::new(), true, &mut s)
+            .unwrap();
+        assert_eq!(s.queues(), &[QueueId(0)], "topic key {:?}", k.get(..20));
+        r.route("d", &[k], &FieldTable::new(), true, &mut s)
+            .unwrap();
+        assert_eq!(s.queues(), &[QueueId(0)]);
+    }
+    r.route("t", &[&huge, &dots, ""], &FieldTable::new(), true, &mut s)
+        .unwrap();
+    assert_eq!(s.queues().len(), 1);
+    for k in odd {
+        r.unbind(&qb("t", "q", k, FieldTable::new())).unwrap();
+    }
+    r.route("t", &[&huge], &FieldTable::new(), true, &mut s)
+        .unwrap();
+    assert!(s.queues().is_empty());
+}
+
+#[test]
+fn bind_strips_cr_lf_from_names() {
+    let mut r = Router::new();
+    declare(&mut r, "x", ExchangeKind::Direct);
+    q(&mut r, "queue", 0);
+    r.bind(&qb("x\r\n", "que\nue", "k", FieldTable::new()))
+        .unwrap();
+    assert_eq!(route_names(&r, "x", &["k"]), Ok(names(&["queue"])));
+    assert_eq!(
+        code(r.bind(&e2e("\n", "x", ""))),
+        Err(403),
+        "stripped to the default exchange"
+    );
+    r.unbind(&qb("\rx", "queue\n", "k", FieldTable::new()))
+        .unwrap();
+    assert_eq!(route_names(&r, "x", &["k"]), Ok(vec![]));
+}
+
+#[test]
+fn hop_rendering_and_name_order() {
+    let mut r = Router::new();
+    declare(&mut r, "t", ExchangeKind::Topic);
+    q(&mut r, "zz", 0);
+    q(&mut r, "aa", 1);
+    bind_q(&mut r, "t", "zz", "a.#.*").unwrap();
+    bind_q(&mut r, "t", "aa", "#").unwrap();
+    let e = r
+        .explain_route("t", &["a.b.c"], &FieldTable::new(), true)
+        .unwrap();
+    let lines: Vec<String> = e.hops.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "exchange 't' → queue 'zz': 'a.#.*' matches 'a.b.c' (# took 'b', * took 'c')",
+            "exchange 't' → queue 'aa': '#' matches 'a.b.c' (# took 'a' 'b' 'c')",
+        ]
+    );
+    let mut s = RouteScratch::new();
+    r.route("t", &["a.b.c"], &FieldTable::new(), true, &mut s)
+        .unwrap();
+    s.sort_queues_by_name(&r);
+    assert_eq!(s.queues(), &[QueueId(1), QueueId(0)]);
+}
