@@ -191,6 +191,47 @@ fn same_scenario_and_seed_give_a_byte_identical_trace() {
     );
 }
 
+#[test]
+fn json_trace_names_who_published_and_who_received_what() {
+    // The real-broker test (tests/broker/) reads these fields as the simulator's prediction.
+    let (_, text) = presets().into_iter().find(|(n, _)| n == "topics").unwrap();
+    let json = RunOptions {
+        format: Format::Json,
+        ..golden_opts()
+    };
+    let v: serde_json::Value = serde_json::from_str(&trace_of(&text, &json).unwrap()).unwrap();
+    let events = v["events"].as_array().unwrap();
+    let key_of = |m: &serde_json::Value| {
+        events
+            .iter()
+            .find(|e| e["kind"] == "published" && &e["message"] == m)
+            .map(|e| e["routing_key"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let to_c1: Vec<String> = events
+        .iter()
+        .filter(|e| e["kind"] == "delivered" && e["consumer"] == "c1")
+        .inspect(|e| assert_eq!(e["queue"], "Q1"))
+        .map(|e| key_of(&e["message"]))
+        .collect();
+    assert_eq!(
+        to_c1,
+        [
+            "quick.orange.rabbit",
+            "lazy.orange.elephant",
+            "quick.orange.fox"
+        ]
+    );
+    let numbers: Vec<u64> = events
+        .iter()
+        .filter(|e| e["kind"] == "published")
+        .map(|e| e["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=10).collect::<Vec<u64>>());
+    let dropped = events.iter().filter(|e| e["kind"] == "not_routed").count();
+    assert_eq!(dropped, 4);
+}
+
 // ---- configs built in code ------------------------------------------------------------------
 
 fn queue(name: &str, durable: bool) -> QueueSpec {

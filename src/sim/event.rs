@@ -29,15 +29,104 @@ impl SimEvent {
         )
     }
 
-    /// One JSON object (no trailing newline) with the kind, message and English text.
+    /// One JSON object (no trailing newline) with the kind, message and English text, plus the
+    /// names and numbers of publishes, routing and deliveries as fields, so that tools (the
+    /// real-broker test) can read the simulator's answer without parsing English.
     pub fn json(&self) -> String {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "index": self.index,
             "t": self.time.ms(),
             "kind": self.what.kind(),
             "message": self.message().map(|m| m.0),
             "text": render(&self.what, Lang::En),
         });
+        if let (serde_json::Value::Object(map), serde_json::Value::Object(extra)) =
+            (&mut v, fields(&self.what))
+        {
+            map.extend(extra);
+        }
         v.to_string()
+    }
+}
+
+/// The structured fields of the events a client can observe: who published what with which
+/// key, where it was routed, which consumer got it and how it was settled.
+fn fields(what: &Explanation) -> serde_json::Value {
+    use Explanation as E;
+    use serde_json::json;
+    match what {
+        E::Published {
+            producer,
+            exchange,
+            routing_key,
+            number,
+            ..
+        } => json!({
+            "producer": &*producer.id,
+            "exchange": &**exchange,
+            "routing_key": &**routing_key,
+            "number": number,
+        }),
+        E::Routed {
+            exchange,
+            routing_key,
+            queues,
+            ..
+        } => json!({
+            "exchange": &**exchange,
+            "routing_key": &**routing_key,
+            "queues": queues.iter().map(|q| &**q).collect::<Vec<&str>>(),
+        }),
+        E::NotRouted {
+            exchange,
+            routing_key,
+            ..
+        } => json!({"exchange": &**exchange, "routing_key": &**routing_key}),
+        E::ConsumerStarted {
+            consumer,
+            queue,
+            prefetch,
+            auto_ack,
+        } => json!({
+            "consumer": &*consumer.id,
+            "queue": &**queue,
+            "prefetch": prefetch,
+            "auto_ack": auto_ack,
+        }),
+        E::Enqueued { queue, .. } | E::Requeued { queue, .. } => json!({"queue": &**queue}),
+        E::Delivered {
+            queue,
+            consumer,
+            delivery_tag,
+            redelivered,
+            ..
+        } => json!({
+            "queue": &**queue,
+            "consumer": &*consumer.id,
+            "delivery_tag": delivery_tag,
+            "redelivered": redelivered,
+        }),
+        E::Acked {
+            consumer,
+            delivery_tag,
+            ..
+        } => json!({"consumer": &*consumer.id, "delivery_tag": delivery_tag}),
+        E::Nacked {
+            consumer,
+            delivery_tag,
+            requeue,
+            ..
+        }
+        | E::Rejected {
+            consumer,
+            delivery_tag,
+            requeue,
+            ..
+        } => json!({
+            "consumer": &*consumer.id,
+            "delivery_tag": delivery_tag,
+            "requeue": requeue,
+        }),
+        _ => json!({}),
     }
 }
