@@ -68,6 +68,62 @@ struct PendingDeadLetter {
     routing_key: Option<String>,
 }
 
+/// An id handed out densely from 0 and never reused, so it can index a `Vec`.
+trait DenseId: Copy {
+    fn index(self) -> usize;
+}
+
+impl DenseId for ChannelId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl DenseId for ConsumerId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Values by dense id: a lookup on the delivery path is an index, not a hash. Ids are never
+/// reused, so a removed value leaves `None` (a few bytes per channel or consumer ever made).
+#[derive(Debug, Clone)]
+struct Slots<K, V> {
+    slots: Vec<Option<V>>,
+    _key: std::marker::PhantomData<K>,
+}
+
+impl<K, V> Default for Slots<K, V> {
+    fn default() -> Self {
+        Slots {
+            slots: Vec::new(),
+            _key: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<K: DenseId, V> Slots<K, V> {
+    fn get(&self, id: &K) -> Option<&V> {
+        self.slots.get(id.index()).and_then(Option::as_ref)
+    }
+
+    fn get_mut(&mut self, id: &K) -> Option<&mut V> {
+        self.slots.get_mut(id.index()).and_then(Option::as_mut)
+    }
+
+    fn insert(&mut self, id: K, value: V) {
+        let i = id.index();
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(value);
+    }
+
+    fn remove(&mut self, id: &K) -> Option<V> {
+        self.slots.get_mut(id.index()).and_then(Option::take)
+    }
+}
+
 /// One virtual host's broker: exchanges, queues, connections, channels, consumers.
 #[derive(Debug)]
 pub struct Broker {
@@ -77,8 +133,8 @@ pub struct Broker {
     /// Indexed by `QueueId`; ids are never reused, deleted queues leave `None`.
     queues: Vec<Option<Queue>>,
     connections: BTreeMap<ConnectionId, Connection>,
-    channels: FxHashMap<ChannelId, Channel>,
-    consumers: FxHashMap<ConsumerId, Consumer>,
+    channels: Slots<ChannelId, Channel>,
+    consumers: Slots<ConsumerId, Consumer>,
     events: VecDeque<BrokerEvent>,
     dead_letters: VecDeque<PendingDeadLetter>,
     /// Interned exchange names, so a publish does not allocate one.
@@ -107,8 +163,8 @@ impl Broker {
             dl_scratch: RouteScratch::new(),
             queues: Vec::new(),
             connections: BTreeMap::new(),
-            channels: FxHashMap::default(),
-            consumers: FxHashMap::default(),
+            channels: Slots::default(),
+            consumers: Slots::default(),
             events: VecDeque::new(),
             dead_letters: VecDeque::new(),
             exchange_names: FxHashMap::default(),

@@ -18,7 +18,7 @@ use super::ids::{ChannelId, ConnectionId, ConsumerId, ConsumerTag, DeliveryTag, 
 use super::message::{BasicProperties, Message, header_routes, validate_properties};
 use super::queue::{Queue, QueueDecl};
 use super::router::{BindingDecl, BindingDestination, ExchangeDecl, ExchangeKind};
-use super::value::{FieldTable, FieldValue};
+use super::value::{EMPTY_TABLE, FieldTable, FieldValue};
 use super::{Broker, QueueArgs, VHOST};
 
 /// queue.declare-ok.
@@ -127,6 +127,13 @@ impl Broker {
         now: u64,
         f: impl FnOnce(&mut Broker, ChannelId) -> Result<T, BrokerError>,
     ) -> Result<T, BrokerError> {
+        let conn = self.channel_enter(ch, now)?;
+        let result = f(self, ch);
+        self.channel_exit(ch, conn, result)
+    }
+
+    /// The first half of [`Broker::on_channel`]: the channel's connection, after time advanced.
+    fn channel_enter(&mut self, ch: ChannelId, now: u64) -> Result<ConnectionId, BrokerError> {
         let Some(conn) = self.channels.get(&ch).map(|c| c.connection) else {
             return Err(BrokerError::CommandInvalid(format!(
                 "channel {ch} is closed"
@@ -135,7 +142,16 @@ impl Broker {
         if now > self.now {
             self.advance(now);
         }
-        let result = f(self, ch);
+        Ok(conn)
+    }
+
+    /// The second half of [`Broker::on_channel`]: close on error, republish dead letters.
+    fn channel_exit<T>(
+        &mut self,
+        ch: ChannelId,
+        conn: ConnectionId,
+        result: Result<T, BrokerError>,
+    ) -> Result<T, BrokerError> {
         if let Err(e) = &result {
             if e.is_connection_error() {
                 self.close_connection_inner(conn, Some(e.clone()));
@@ -436,44 +452,34 @@ impl Broker {
         publish: Publish<'_>,
         now: u64,
     ) -> Result<Option<u64>, BrokerError> {
-        self.on_channel(ch, now, |b, ch| b.publish_inner(ch, publish))
+        // By reference, not moved through `on_channel`'s closure: each move of the publish
+        // copies its properties.
+        let mut publish = publish;
+        let conn = self.channel_enter(ch, now)?;
+        let result = self.publish_inner(ch, &mut publish);
+        self.channel_exit(ch, conn, result)
     }
 
     fn publish_inner(
         &mut self,
         ch: ChannelId,
-        publish: Publish<'_>,
+        publish: &mut Publish<'_>,
     ) -> Result<Option<u64>, BrokerError> {
-        let Publish {
-            exchange,
-            routing_key,
-            mandatory,
-            mut properties,
-            body,
-        } = publish;
-        match self.router.exchange(exchange) {
-            None => {
-                return Err(BrokerError::NotFound(format!(
-                    "no exchange '{exchange}' in vhost '{VHOST}'"
-                )));
-            }
-            Some(x) if x.internal() => {
-                return Err(BrokerError::AccessRefused(format!(
-                    "cannot publish to internal exchange '{exchange}' in vhost '{VHOST}'"
-                )));
-            }
-            Some(_) => {}
-        }
-        let user = match properties.user_id {
+        // One name lookup per publish: the slot routes, the shared name goes in the message.
+        let (x, exchange_name) = self
+            .router
+            .publish_target(publish.exchange)
+            .map(|(x, ex)| (x, ex.name_arc().clone()))?;
+        let user = match publish.properties.user_id {
             Some(_) => {
                 let conn = self.connection_of(ch);
                 self.connections.get(&conn).map_or("", |c| c.user.as_str())
             }
             None => "",
         };
-        validate_properties(&properties, user)?;
-        let extra = header_routes(properties.headers.as_ref())?;
-        if let Some(h) = properties.headers.as_mut() {
+        validate_properties(&publish.properties, user)?;
+        let extra = header_routes(publish.properties.headers.as_ref())?;
+        if let Some(h) = publish.properties.headers.as_mut() {
             h.remove("BCC");
         }
 
@@ -490,26 +496,28 @@ impl Broker {
             None => None,
         };
         let id = self.next_message_id();
-        let exchange_name = self.intern_exchange(exchange);
-        let message = Arc::new(Message {
+        let mandatory = publish.mandatory;
+        let mut message = Arc::new(Message {
             id,
             exchange: exchange_name,
-            routing_key: Arc::from(routing_key),
+            routing_key: Arc::from(publish.routing_key),
             extra_routing_keys: extra,
-            properties,
-            body,
+            properties: BasicProperties::default(),
+            body: publish.body.clone(),
         });
-        let empty = FieldTable::new();
-        let headers = message.properties.headers.as_ref().unwrap_or(&empty);
-        let routed = if message.extra_routing_keys.is_empty() {
+        // Swapped in after allocation: moving them into the message literal copies the
+        // properties (272 bytes) three times on their way into the `Arc`.
+        if let Some(m) = Arc::get_mut(&mut message) {
+            std::mem::swap(&mut m.properties, &mut publish.properties);
+        }
+        let headers = message.properties.headers.as_ref().unwrap_or(&EMPTY_TABLE);
+        if message.extra_routing_keys.is_empty() {
             self.router
-                .route(exchange, &[routing_key], headers, true, &mut self.scratch)
+                .route_from(x, &[&message.routing_key], headers, &mut self.scratch);
         } else {
             let keys: Vec<&str> = message.routing_keys().collect();
-            self.router
-                .route(exchange, &keys, headers, true, &mut self.scratch)
-        };
-        routed?;
+            self.router.route_from(x, &keys, headers, &mut self.scratch);
+        }
         let targets = self.scratch.queues().len();
         if self.narrate {
             let queues = self.scratch.queues().to_vec();
@@ -531,11 +539,16 @@ impl Broker {
                 });
             }
         } else {
-            for i in 0..targets {
+            for i in 0..targets - 1 {
                 let qid = self.scratch.queues()[i];
                 if !self.enqueue(qid, message.clone()) {
                     refused = true;
                 }
+            }
+            // The last queue takes the publisher's reference (one refcount round trip less).
+            let qid = self.scratch.queues()[targets - 1];
+            if !self.enqueue(qid, message) {
+                refused = true;
             }
         }
         if let Some(seq) = seq {

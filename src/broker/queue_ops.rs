@@ -14,7 +14,7 @@ use super::event::{BrokerEvent, DropCause};
 use super::ids::{ChannelId, ConnectionId, ConsumerId, QueueId};
 use super::message::Message;
 use super::queue::QueueEntry;
-use super::value::FieldTable;
+use super::value::EMPTY_TABLE;
 use super::{Broker, PendingDeadLetter};
 
 impl Broker {
@@ -270,8 +270,7 @@ impl Broker {
                 p.routing_key.as_deref(),
                 self.now,
             );
-            let empty = FieldTable::new();
-            let headers = copy.properties.headers.as_ref().unwrap_or(&empty);
+            let headers = copy.properties.headers.as_ref().unwrap_or(&EMPTY_TABLE);
             let keys: Vec<&str> = copy.routing_keys().collect();
             let mut targets: Vec<QueueId> =
                 match self
