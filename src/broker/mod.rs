@@ -68,6 +68,13 @@ struct PendingDeadLetter {
     routing_key: Option<String>,
 }
 
+/// The two kinds of timer [`Broker::advance`] fires, in their order at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Timer {
+    MessageTtl,
+    QueueExpires,
+}
+
 /// An id handed out densely from 0 and never reused, so it can index a `Vec`.
 trait DenseId: Copy {
     fn index(self) -> usize;
@@ -234,28 +241,45 @@ impl Broker {
         self.events.drain(..)
     }
 
-    /// The earliest virtual time at which a queue's TTL timer fires (expiring its head), if
-    /// any.
+    /// The earliest virtual time at which a timer fires: a queue's TTL timer (expiring its
+    /// head) or a queue's `x-expires` lease running out (deleting it), if any.
     pub fn next_expiry(&self) -> Option<u64> {
-        self.queues().filter_map(|q| q.ttl_timer).min()
+        self.queues()
+            .flat_map(|q| [q.ttl_timer, q.expires_at()])
+            .flatten()
+            .min()
     }
 
-    /// Moves virtual time forward to `now`, firing every TTL timer due on the way at its own
-    /// time (in time order; same-instant timers in queue creation order), with their
-    /// dead-lettering consequences.
+    /// Moves virtual time forward to `now`, firing every timer due on the way at its own time
+    /// (in time order; at one instant message TTL timers before queue expiry, each in queue
+    /// creation order), with their consequences: expired messages are dead-lettered or dropped,
+    /// expired queues are deleted with their messages (never dead-lettered).
     pub fn advance(&mut self, now: u64) {
         loop {
             let due = self
                 .queues()
-                .filter_map(|q| q.ttl_timer.map(|t| (t, q.id)))
-                .filter(|(t, _)| *t <= now)
+                .flat_map(|q| {
+                    [
+                        q.ttl_timer.map(|t| (t, Timer::MessageTtl, q.id)),
+                        q.expires_at().map(|t| (t, Timer::QueueExpires, q.id)),
+                    ]
+                })
+                .flatten()
+                .filter(|(t, _, _)| *t <= now)
                 .min();
-            let Some((at, qid)) = due else { break };
+            let Some((at, timer, qid)) = due else { break };
             self.now = self.now.max(at);
-            if let Some(q) = self.queue_mut(qid) {
-                q.ttl_timer = None;
+            match timer {
+                Timer::MessageTtl => {
+                    if let Some(q) = self.queue_mut(qid) {
+                        q.ttl_timer = None;
+                    }
+                    self.drop_expired(qid);
+                }
+                Timer::QueueExpires => {
+                    self.delete_queue(qid);
+                }
             }
-            self.drop_expired(qid);
             self.run_dead_letters();
         }
         self.now = self.now.max(now);

@@ -370,8 +370,11 @@ impl Broker {
         if let Some(ch) = self.channels.get_mut(&c.channel) {
             ch.consumers.remove(&c.tag);
         }
+        let now = self.now;
         let q = self.queue_mut(c.queue)?;
         q.remove_consumer(cid);
+        // The x-expires clock restarts when the last consumer leaves (and is moot before).
+        q.last_used = now;
         if q.single_active == Some(cid) {
             q.pick_single_active();
         }

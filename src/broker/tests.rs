@@ -396,3 +396,124 @@ fn exclusive_queue_is_locked_to_its_connection() {
     w.b.close_connection(conn, 0);
     assert!(w.b.queue_by_name("ex").is_none());
 }
+
+fn exists(w: &World, name: &str) -> bool {
+    w.b.queue_by_name(name).is_some()
+}
+
+#[test]
+fn x_expires_deletes_an_unused_queue_after_the_period() {
+    let mut w = World::new();
+    w.b.set_narration(true);
+    w.queue("e", &[("x-expires", int(1000))]);
+    w.queue("plain", &[]);
+    assert_eq!(w.b.next_expiry(), Some(1000));
+    w.b.advance(999);
+    assert!(exists(&w, "e"));
+    w.b.advance(5000);
+    assert!(!exists(&w, "e"));
+    assert!(exists(&w, "plain"), "queues without x-expires stay");
+    assert_eq!(w.b.now(), 5000);
+    assert_eq!(w.b.next_expiry(), None);
+    let deleted: Vec<Arc<str>> =
+        w.b.drain_events()
+            .filter_map(|e| match e {
+                BrokerEvent::QueueDeleted { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(deleted, [Arc::from("e")]);
+    // An expired queue is gone for clients too.
+    let r = w.b.basic_get(w.ch, "e", true, 5000);
+    assert_eq!(r.map(|_| ()).map_err(|e| e.reply_code()), Err(404));
+}
+
+#[test]
+fn x_expires_lease_is_renewed_by_get_and_redeclare() {
+    let mut w = World::new();
+    w.queue("e", &[("x-expires", int(1000))]);
+    // basic.get (even an empty one) renews the lease
+    assert!(matches!(w.b.basic_get(w.ch, "e", true, 600), Ok(None)));
+    assert_eq!(w.b.next_expiry(), Some(1600));
+    // passive redeclare renews it
+    assert!(w.b.queue_declare(w.ch, &decl("e", &[]), true, 1500).is_ok());
+    assert_eq!(w.b.next_expiry(), Some(2500));
+    // active (equivalent) redeclare renews it
+    let d = decl("e", &[("x-expires", int(1000))]);
+    assert!(w.b.queue_declare(w.ch, &d, false, 2400).is_ok());
+    w.b.advance(3399);
+    assert!(exists(&w, "e"));
+    // publishing is not a use
+    w.publish_props("e", "m", BasicProperties::default(), 3399);
+    w.b.advance(3400);
+    assert!(!exists(&w, "e"));
+}
+
+#[test]
+fn x_expires_waits_while_a_consumer_exists_and_restarts_when_it_leaves() {
+    let mut w = World::new();
+    w.queue("e", &[("x-expires", int(1000))]);
+    w.b.advance(500);
+    let c = w.consume("e", 0, None);
+    assert_eq!(w.b.next_expiry(), None);
+    w.b.advance(100_000);
+    assert!(exists(&w, "e"), "a queue with a consumer is in use");
+    let tag =
+        w.b.channel(c)
+            .and_then(|ch| ch.consumers.keys().next().cloned());
+    let Some(tag) = tag else {
+        panic!("consumer tag")
+    };
+    assert!(w.b.basic_cancel(c, tag.as_str(), 100_000).is_ok());
+    assert_eq!(w.b.next_expiry(), Some(101_000));
+    w.b.advance(100_999);
+    assert!(exists(&w, "e"));
+    w.b.advance(101_000);
+    assert!(!exists(&w, "e"));
+    // the same after a channel close takes the last consumer away
+    w.queue("f", &[("x-expires", int(10))]);
+    let c = w.consume("f", 0, None);
+    w.b.close_channel(c, 200_000);
+    assert_eq!(w.b.next_expiry(), Some(200_010));
+}
+
+#[test]
+fn x_expires_discards_messages_without_dead_lettering() {
+    let mut w = World::new();
+    w.b.set_narration(true);
+    w.queue("dlq", &[]);
+    w.queue(
+        "e",
+        &[
+            ("x-expires", int(100)),
+            ("x-dead-letter-exchange", s("")),
+            ("x-dead-letter-routing-key", s("dlq")),
+        ],
+    );
+    w.publish("e", "a");
+    w.publish("e", "b");
+    assert_eq!(w.contents("e"), ["a", "b"]);
+    w.b.drain_events().for_each(drop);
+    w.b.advance(100);
+    assert!(!exists(&w, "e"));
+    assert!(w.contents("dlq").is_empty(), "nothing dead-lettered");
+    let events: Vec<BrokerEvent> = w.b.drain_events().collect();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, BrokerEvent::DeadLettered { .. }))
+    );
+    let dropped = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                BrokerEvent::Dropped {
+                    cause: DropCause::QueueDeleted,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(dropped, 2);
+}
