@@ -32,6 +32,7 @@ pub mod router;
 mod topic;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -51,6 +52,9 @@ pub use router::{
     BindingDecl, BindingDestination, ExchangeDecl, ExchangeKind, RouteScratch, Router,
 };
 pub use value::{FieldTable, FieldValue};
+
+/// Slots of the routing-key cache.
+const ROUTING_KEY_CACHE: usize = 64;
 
 /// The vhost name errors mention (the model has one vhost).
 pub const VHOST: &str = "/";
@@ -144,8 +148,11 @@ pub struct Broker {
     consumers: Slots<ConsumerId, Consumer>,
     events: VecDeque<BrokerEvent>,
     dead_letters: VecDeque<PendingDeadLetter>,
-    /// Interned exchange names, so a publish does not allocate one.
+    /// Interned exchange names, so a dead-letter republish does not allocate one.
     exchange_names: FxHashMap<Box<str>, Arc<str>>,
+    /// Recently published routing keys (a small direct-mapped cache), so a publish with a key
+    /// seen recently shares it instead of allocating; bounded whatever the keys.
+    routing_keys: Vec<Option<Arc<str>>>,
     now: u64,
     next_connection: u32,
     next_channel: u32,
@@ -175,6 +182,7 @@ impl Broker {
             events: VecDeque::new(),
             dead_letters: VecDeque::new(),
             exchange_names: FxHashMap::default(),
+            routing_keys: vec![None; ROUTING_KEY_CACHE],
             now: 0,
             next_connection: 0,
             next_channel: 0,
@@ -303,6 +311,20 @@ impl Broker {
 
     fn queue_mut(&mut self, id: QueueId) -> Option<&mut Queue> {
         self.queues.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    /// The routing key as a shared string: from the cache when it was published recently.
+    fn routing_key_arc(&mut self, key: &str) -> Arc<str> {
+        let slot = (rustc_hash::FxBuildHasher.hash_one(key) as usize) % ROUTING_KEY_CACHE;
+        match self.routing_keys.get_mut(slot) {
+            Some(Some(cached)) if **cached == *key => cached.clone(),
+            Some(entry) => {
+                let arc: Arc<str> = Arc::from(key);
+                *entry = Some(arc.clone());
+                arc
+            }
+            None => Arc::from(key),
+        }
     }
 
     fn intern_exchange(&mut self, name: &str) -> Arc<str> {
