@@ -210,8 +210,10 @@ impl Broker {
         })
     }
 
-    /// basic.qos. Only per-consumer prefetch (global=false) is modelled; prefetch_size must be
-    /// 0 (540 otherwise, as RabbitMQ).
+    /// basic.qos. `global=false`: the per-consumer prefetch_count of consumers created from
+    /// now on; `global=true`: a limit shared by all the channel's consumers (RabbitMQ 3.10
+    /// classic queues), counting the deliveries outstanding now; a consumer gets a message only
+    /// when neither limit is reached. Raising or removing the global limit resumes delivery.
     pub fn basic_qos(
         &mut self,
         ch: ChannelId,
@@ -219,16 +221,27 @@ impl Broker {
         global: bool,
     ) -> Result<(), BrokerError> {
         self.on_channel(ch, 0, |b, ch| {
-            if global {
-                return Err(BrokerError::CommandInvalid(
-                    "global prefetch is not modelled".into(),
-                ));
-            }
-            if let Some(c) = b.channels.get_mut(&ch) {
+            let Some(c) = b.channels.get_mut(&ch) else {
+                return Ok(());
+            };
+            if !global {
                 c.consumer_prefetch = prefetch_count;
+                return Ok(());
+            }
+            c.global_prefetch = prefetch_count;
+            c.global_unacked = count(c.unacked_len());
+            if c.global_credit() {
+                let queues = b.unblock_channel(ch);
+                b.dispatch_all(&queues);
             }
             Ok(())
         })
+    }
+
+    fn dispatch_all(&mut self, queues: &[QueueId]) {
+        for &qid in queues {
+            self.dispatch(qid);
+        }
     }
 
     // ---- exchanges and bindings -------------------------------------------------------
@@ -809,7 +822,7 @@ impl Broker {
             let u = channel.take(tag).ok_or_else(|| {
                 BrokerError::PreconditionFailed(format!("unknown delivery tag {tag}"))
             })?;
-            self.return_credit(std::slice::from_ref(&u));
+            let unblocked = self.return_credit(ch, std::slice::from_ref(&u));
             if self.narrate {
                 self.emit(BrokerEvent::Acked {
                     channel: ch,
@@ -820,6 +833,7 @@ impl Broker {
             if self.queue(u.queue).is_some() {
                 self.dispatch(u.queue);
             }
+            self.dispatch_all(&unblocked);
             return Ok(());
         }
         let settled = if multiple && tag.0 == 0 {
@@ -833,13 +847,13 @@ impl Broker {
         } else {
             channel.take(tag).into_iter().collect()
         };
+        let unblocked = self.return_credit(ch, &settled);
         if settled.len() == 1 {
-            self.return_credit(&settled);
             let qid = settled[0].queue;
             self.finish_settle(ch, qid, settled, how);
+            self.dispatch_all(&unblocked);
             return Ok(());
         }
-        self.return_credit(&settled);
         let mut by_queue: std::collections::BTreeMap<QueueId, Vec<super::Unacked>> =
             Default::default();
         for u in settled {
@@ -848,6 +862,7 @@ impl Broker {
         for (qid, list) in by_queue {
             self.finish_settle(ch, qid, list, how);
         }
+        self.dispatch_all(&unblocked);
         Ok(())
     }
 

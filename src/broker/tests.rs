@@ -517,3 +517,106 @@ fn x_expires_discards_messages_without_dead_lettering() {
         .count();
     assert_eq!(dropped, 2);
 }
+
+/// A consumer on an existing channel; returns nothing (deliveries name the channel).
+fn consume_on(w: &mut World, ch: ChannelId, queue: &str, tag: &str, no_ack: bool) {
+    let r =
+        w.b.basic_consume(ch, queue, tag, no_ack, false, &FieldTable::new(), 0);
+    assert!(r.is_ok(), "consume: {r:?}");
+}
+
+fn open_channel(w: &mut World) -> ChannelId {
+    let conn = w.b.channel(w.ch).map_or(ConnectionId(0), |c| c.connection);
+    w.b.open_channel(conn).unwrap_or(ChannelId(0))
+}
+
+fn tags_by_consumer(w: &mut World) -> Vec<(String, DeliveryTag)> {
+    w.b.drain_events()
+        .filter_map(|e| match e {
+            BrokerEvent::Delivered {
+                consumer_tag,
+                delivery_tag,
+                ..
+            } => Some((consumer_tag.to_string(), delivery_tag)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn global_prefetch_is_shared_by_the_channels_consumers() {
+    let mut w = World::new();
+    w.queue("a", &[]);
+    w.queue("b", &[]);
+    let ch = open_channel(&mut w);
+    assert!(w.b.basic_qos(ch, 3, true).is_ok());
+    consume_on(&mut w, ch, "a", "ca", false);
+    consume_on(&mut w, ch, "b", "cb", false);
+    for i in 0..4 {
+        w.publish("a", &format!("a{i}"));
+        w.publish("b", &format!("b{i}"));
+    }
+    let got = tags_by_consumer(&mut w);
+    assert_eq!(
+        got.len(),
+        3,
+        "three unacked at most on the channel: {got:?}"
+    );
+    assert_eq!(w.b.channel(ch).map(Channel::unacked_len), Some(3));
+    // one ack frees one place, for whichever queue is waiting
+    assert!(w.b.basic_ack(ch, got[0].1, false, 0).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 1);
+    // raising the limit resumes both queues
+    assert!(w.b.basic_qos(ch, 6, true).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 3);
+    assert_eq!(w.contents("a").len() + w.contents("b").len(), 1);
+    // 0 removes the limit
+    assert!(w.b.basic_qos(ch, 0, true).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 1);
+}
+
+#[test]
+fn global_and_per_consumer_limits_both_apply() {
+    let mut w = World::new();
+    w.queue("q", &[]);
+    let ch = open_channel(&mut w);
+    assert!(w.b.basic_qos(ch, 1, false).is_ok());
+    assert!(w.b.basic_qos(ch, 3, true).is_ok());
+    consume_on(&mut w, ch, "q", "c1", false);
+    consume_on(&mut w, ch, "q", "c2", false);
+    for i in 0..5 {
+        w.publish("q", &format!("m{i}"));
+    }
+    let got = tags_by_consumer(&mut w);
+    let who: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(who, ["c1", "c2"], "per-consumer 1 is the tighter limit");
+    assert_eq!(w.contents("q"), ["m2", "m3", "m4"]);
+}
+
+#[test]
+fn global_prefetch_counts_deliveries_outstanding_when_set_and_ignores_no_ack() {
+    let mut w = World::new();
+    w.queue("q", &[]);
+    w.queue("auto", &[]);
+    let ch = open_channel(&mut w);
+    consume_on(&mut w, ch, "q", "c", false);
+    w.publish("q", "m0");
+    w.publish("q", "m1");
+    let got = tags_by_consumer(&mut w);
+    assert_eq!(got.len(), 2);
+    // lowering to the current count: nothing more until an ack
+    assert!(w.b.basic_qos(ch, 2, true).is_ok());
+    w.publish("q", "m2");
+    assert!(tags_by_consumer(&mut w).is_empty());
+    assert_eq!(w.contents("q"), ["m2"]);
+    // an auto-ack consumer on the same channel is not limited
+    consume_on(&mut w, ch, "auto", "na", true);
+    w.publish("auto", "x0");
+    w.publish("auto", "x1");
+    assert_eq!(tags_by_consumer(&mut w).len(), 2);
+    // a nack (requeue) releases credit too; the requeued message goes out again at once
+    assert!(w.b.basic_nack(ch, got[0].1, false, true, 0).is_ok());
+    let again = tags_by_consumer(&mut w);
+    assert_eq!(again.len(), 1);
+    assert_eq!(w.contents("q"), ["m2"]);
+}
