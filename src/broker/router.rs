@@ -1053,19 +1053,21 @@ impl Router {
         client_publish: bool,
         scratch: &mut RouteScratch,
     ) -> Result<(), BrokerError> {
+        scratch.out.begin(self.queue_slots, self.slots.len());
         let Some(&x) = self.by_name.get(exchange) else {
-            scratch.out.begin(self.queue_slots, self.slots.len());
             return if client_publish {
                 Err(no_exchange(exchange))
             } else {
                 Ok(())
             };
         };
-        if client_publish && self.slot(x).is_some_and(|ex| ex.internal) {
-            scratch.out.begin(self.queue_slots, self.slots.len());
+        let Some(ex) = self.slot(x) else {
+            return Ok(());
+        };
+        if client_publish && ex.internal {
             return Err(internal_refused(exchange));
         }
-        self.route_from(x, routing_keys, headers, scratch);
+        self.walk(x, routing_keys, headers, scratch);
         Ok(())
     }
 
@@ -1095,12 +1097,22 @@ impl Router {
         headers: &FieldTable,
         scratch: &mut RouteScratch,
     ) {
-        let out = &mut scratch.out;
-        out.begin(self.queue_slots, self.slots.len());
-        if self.slot(x).is_none() {
-            return;
+        scratch.out.begin(self.queue_slots, self.slots.len());
+        if self.slot(x).is_some() {
+            self.walk(x, routing_keys, headers, scratch);
         }
-        out.visit(x);
+    }
+
+    /// Routing from exchange `x` (existing) into a freshly begun `scratch`: its matches, the
+    /// exchanges bound to it and alternate exchanges, each exchange once.
+    fn walk(
+        &self,
+        x: u32,
+        routing_keys: &[&str],
+        headers: &FieldTable,
+        scratch: &mut RouteScratch,
+    ) {
+        scratch.out.visit(x);
         while let Some(x) = scratch.out.work.pop() {
             let Some(ex) = self.slot(x) else {
                 continue;
