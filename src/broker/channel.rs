@@ -30,6 +30,12 @@ pub struct Channel {
     unacked_len: usize,
     /// basic.qos(global=false) prefetch_count for consumers created from now on.
     pub consumer_prefetch: u16,
+    /// basic.qos(global=true) prefetch_count: a limit shared by the channel's consumers
+    /// (0 = none).
+    pub global_prefetch: u16,
+    /// What counts against `global_prefetch`: unacked consumer deliveries (ack required),
+    /// plus every delivery outstanding when the limit was set (RabbitMQ's limiter volume).
+    pub global_unacked: u32,
     pub consumers: BTreeMap<ConsumerTag, ConsumerId>,
     /// Publisher confirms on: the sequence number of the next publish.
     pub confirm_seq: Option<u64>,
@@ -46,6 +52,8 @@ impl Channel {
             base: 1,
             unacked_len: 0,
             consumer_prefetch: 0,
+            global_prefetch: 0,
+            global_unacked: 0,
             consumers: BTreeMap::new(),
             confirm_seq: None,
             next_ctag: 1,
@@ -78,6 +86,11 @@ impl Channel {
         }
         self.unacked.push_back(Some(u));
         self.unacked_len += 1;
+    }
+
+    /// Whether the channel-wide (global) prefetch limit lets one more consumer delivery out.
+    pub fn global_credit(&self) -> bool {
+        self.global_prefetch == 0 || self.global_unacked < u32::from(self.global_prefetch)
     }
 
     /// Number of outstanding deliveries.

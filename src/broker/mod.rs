@@ -33,6 +33,7 @@ pub mod router;
 mod topic;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -53,6 +54,9 @@ pub use router::{
 };
 pub use value::{FieldTable, FieldValue};
 
+/// Slots of the routing-key cache.
+const ROUTING_KEY_CACHE: usize = 64;
+
 /// The vhost name errors mention (the model has one vhost).
 pub const VHOST: &str = "/";
 
@@ -69,6 +73,69 @@ struct PendingDeadLetter {
     routing_key: Option<String>,
 }
 
+/// The two kinds of timer [`Broker::advance`] fires, in their order at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Timer {
+    MessageTtl,
+    QueueExpires,
+}
+
+/// An id handed out densely from 0 and never reused, so it can index a `Vec`.
+trait DenseId: Copy {
+    fn index(self) -> usize;
+}
+
+impl DenseId for ChannelId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl DenseId for ConsumerId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Values by dense id: a lookup on the delivery path is an index, not a hash. Ids are never
+/// reused, so a removed value leaves `None` (a few bytes per channel or consumer ever made).
+#[derive(Debug, Clone)]
+struct Slots<K, V> {
+    slots: Vec<Option<V>>,
+    _key: std::marker::PhantomData<K>,
+}
+
+impl<K, V> Default for Slots<K, V> {
+    fn default() -> Self {
+        Slots {
+            slots: Vec::new(),
+            _key: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<K: DenseId, V> Slots<K, V> {
+    fn get(&self, id: &K) -> Option<&V> {
+        self.slots.get(id.index()).and_then(Option::as_ref)
+    }
+
+    fn get_mut(&mut self, id: &K) -> Option<&mut V> {
+        self.slots.get_mut(id.index()).and_then(Option::as_mut)
+    }
+
+    fn insert(&mut self, id: K, value: V) {
+        let i = id.index();
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(value);
+    }
+
+    fn remove(&mut self, id: &K) -> Option<V> {
+        self.slots.get_mut(id.index()).and_then(Option::take)
+    }
+}
+
 /// One virtual host's broker: exchanges, queues, connections, channels, consumers.
 #[derive(Debug, Clone)]
 pub struct Broker {
@@ -78,12 +145,15 @@ pub struct Broker {
     /// Indexed by `QueueId`; ids are never reused, deleted queues leave `None`.
     queues: Vec<Option<Queue>>,
     connections: BTreeMap<ConnectionId, Connection>,
-    channels: FxHashMap<ChannelId, Channel>,
-    consumers: FxHashMap<ConsumerId, Consumer>,
+    channels: Slots<ChannelId, Channel>,
+    consumers: Slots<ConsumerId, Consumer>,
     events: VecDeque<BrokerEvent>,
     dead_letters: VecDeque<PendingDeadLetter>,
-    /// Interned exchange names, so a publish does not allocate one.
+    /// Interned exchange names, so a dead-letter republish does not allocate one.
     exchange_names: FxHashMap<Box<str>, Arc<str>>,
+    /// Recently published routing keys (a small direct-mapped cache), so a publish with a key
+    /// seen recently shares it instead of allocating; bounded whatever the keys.
+    routing_keys: Vec<Option<Arc<str>>>,
     now: u64,
     next_connection: u32,
     next_channel: u32,
@@ -108,11 +178,12 @@ impl Broker {
             dl_scratch: RouteScratch::new(),
             queues: Vec::new(),
             connections: BTreeMap::new(),
-            channels: FxHashMap::default(),
-            consumers: FxHashMap::default(),
+            channels: Slots::default(),
+            consumers: Slots::default(),
             events: VecDeque::new(),
             dead_letters: VecDeque::new(),
             exchange_names: FxHashMap::default(),
+            routing_keys: vec![None; ROUTING_KEY_CACHE],
             now: 0,
             next_connection: 0,
             next_channel: 0,
@@ -179,28 +250,45 @@ impl Broker {
         self.events.drain(..)
     }
 
-    /// The earliest virtual time at which a queue's TTL timer fires (expiring its head), if
-    /// any.
+    /// The earliest virtual time at which a timer fires: a queue's TTL timer (expiring its
+    /// head) or a queue's `x-expires` lease running out (deleting it), if any.
     pub fn next_expiry(&self) -> Option<u64> {
-        self.queues().filter_map(|q| q.ttl_timer).min()
+        self.queues()
+            .flat_map(|q| [q.ttl_timer, q.expires_at()])
+            .flatten()
+            .min()
     }
 
-    /// Moves virtual time forward to `now`, firing every TTL timer due on the way at its own
-    /// time (in time order; same-instant timers in queue creation order), with their
-    /// dead-lettering consequences.
+    /// Moves virtual time forward to `now`, firing every timer due on the way at its own time
+    /// (in time order; at one instant message TTL timers before queue expiry, each in queue
+    /// creation order), with their consequences: expired messages are dead-lettered or dropped,
+    /// expired queues are deleted with their messages (never dead-lettered).
     pub fn advance(&mut self, now: u64) {
         loop {
             let due = self
                 .queues()
-                .filter_map(|q| q.ttl_timer.map(|t| (t, q.id)))
-                .filter(|(t, _)| *t <= now)
+                .flat_map(|q| {
+                    [
+                        q.ttl_timer.map(|t| (t, Timer::MessageTtl, q.id)),
+                        q.expires_at().map(|t| (t, Timer::QueueExpires, q.id)),
+                    ]
+                })
+                .flatten()
+                .filter(|(t, _, _)| *t <= now)
                 .min();
-            let Some((at, qid)) = due else { break };
+            let Some((at, timer, qid)) = due else { break };
             self.now = self.now.max(at);
-            if let Some(q) = self.queue_mut(qid) {
-                q.ttl_timer = None;
+            match timer {
+                Timer::MessageTtl => {
+                    if let Some(q) = self.queue_mut(qid) {
+                        q.ttl_timer = None;
+                    }
+                    self.drop_expired(qid);
+                }
+                Timer::QueueExpires => {
+                    self.delete_queue(qid);
+                }
             }
-            self.drop_expired(qid);
             self.run_dead_letters();
         }
         self.now = self.now.max(now);
@@ -224,6 +312,20 @@ impl Broker {
 
     fn queue_mut(&mut self, id: QueueId) -> Option<&mut Queue> {
         self.queues.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    /// The routing key as a shared string: from the cache when it was published recently.
+    fn routing_key_arc(&mut self, key: &str) -> Arc<str> {
+        let slot = (rustc_hash::FxBuildHasher.hash_one(key) as usize) % ROUTING_KEY_CACHE;
+        match self.routing_keys.get_mut(slot) {
+            Some(Some(cached)) if **cached == *key => cached.clone(),
+            Some(entry) => {
+                let arc: Arc<str> = Arc::from(key);
+                *entry = Some(arc.clone());
+                arc
+            }
+            None => Arc::from(key),
+        }
     }
 
     fn intern_exchange(&mut self, name: &str) -> Arc<str> {

@@ -60,7 +60,8 @@ pub struct Queue {
     /// When the TTL timer fires (RabbitMQ arms one for the head's expiry whenever it expires
     /// messages; a head that got in front otherwise waits for it or for the next fetch).
     pub ttl_timer: Option<u64>,
-    /// Virtual ms of the last use (consume, get, declare), for `x-expires`.
+    /// Virtual ms of the last use, for `x-expires`: a declare (active or passive), basic.get,
+    /// basic.consume, or its last consumer leaving (RabbitMQ restarts the expiry timer then).
     pub last_used: u64,
 }
 
@@ -110,6 +111,15 @@ impl Queue {
     /// Number of consumers (active, blocked or waiting).
     pub fn consumer_count(&self) -> usize {
         self.consumer_count
+    }
+
+    /// When `x-expires` deletes the queue if nothing uses it before then: never while it has
+    /// consumers (3.10's `is_unused` is "no consumers"; publishing is not a use).
+    pub fn expires_at(&self) -> Option<u64> {
+        match (self.args.expires, self.consumer_count) {
+            (Some(ms), 0) => Some(self.last_used.saturating_add(ms)),
+            _ => None,
+        }
     }
 
     /// Whether the queue has no ready messages.

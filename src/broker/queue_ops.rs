@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::args::Overflow;
-use super::channel::Unacked;
+use super::channel::{Channel, Unacked};
 use super::dead_letter::{DeathReason, is_cycle, make_dead_letter};
 use super::error::BrokerError;
 use super::event::{BrokerEvent, DropCause};
 use super::ids::{ChannelId, ConnectionId, ConsumerId, QueueId};
 use super::message::Message;
 use super::queue::QueueEntry;
-use super::value::FieldTable;
+use super::value::EMPTY_TABLE;
 use super::{Broker, PendingDeadLetter};
 
 impl Broker {
@@ -98,10 +98,18 @@ impl Broker {
             } else {
                 q.front_consumer()?
             };
-            match self.consumers.get(&cid) {
-                Some(c) if c.has_credit() => return Some(cid),
-                _ => q.block(cid),
+            let can_send = self.consumers.get(&cid).is_some_and(|c| {
+                c.no_ack
+                    || (c.has_credit()
+                        && self
+                            .channels
+                            .get(&c.channel)
+                            .is_some_and(Channel::global_credit))
+            });
+            if can_send {
+                return Some(cid);
             }
+            q.block(cid);
         }
     }
 
@@ -151,6 +159,7 @@ impl Broker {
             }
         } else {
             consumer.unacked += 1;
+            ch.global_unacked += 1;
             ch.track(Unacked {
                 tag: delivery_tag,
                 queue: qid,
@@ -270,8 +279,7 @@ impl Broker {
                 p.routing_key.as_deref(),
                 self.now,
             );
-            let empty = FieldTable::new();
-            let headers = copy.properties.headers.as_ref().unwrap_or(&empty);
+            let headers = copy.properties.headers.as_ref().unwrap_or(&EMPTY_TABLE);
             let keys: Vec<&str> = copy.routing_keys().collect();
             let mut targets: Vec<QueueId> =
                 match self
@@ -327,10 +335,19 @@ impl Broker {
         self.dispatch(qid);
     }
 
-    /// Returns settled deliveries' prefetch credit to their consumers, unblocking them.
-    pub(super) fn return_credit(&mut self, settled: &[Unacked]) {
+    /// Returns settled deliveries' prefetch credit to their consumers and to the channel's
+    /// global limit, unblocking consumers that can take messages again. Returns the queues
+    /// where the global limit unblocked a consumer (the caller dispatches them after the
+    /// settled queues); usually none.
+    pub(super) fn return_credit(&mut self, ch: ChannelId, settled: &[Unacked]) -> Vec<QueueId> {
+        let mut freed_global = false;
         for u in settled {
             let Some(cid) = u.consumer else { continue };
+            if let Some(channel) = self.channels.get_mut(&ch) {
+                let was_blocked = !channel.global_credit();
+                channel.global_unacked = channel.global_unacked.saturating_sub(1);
+                freed_global |= was_blocked && channel.global_credit();
+            }
             let Some(c) = self.consumers.get_mut(&cid) else {
                 continue;
             };
@@ -342,6 +359,37 @@ impl Broker {
                 }
             }
         }
+        if freed_global {
+            self.unblock_channel(ch)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The channel's global limit has room again: its consumers blocked on a queue rejoin that
+    /// queue's ring (in consumer-tag order), as RabbitMQ's limiter resumes every queue.
+    /// Returns the queues concerned, in id order.
+    pub(super) fn unblock_channel(&mut self, ch: ChannelId) -> Vec<QueueId> {
+        let Some(channel) = self.channels.get(&ch) else {
+            return Vec::new();
+        };
+        let cids: Vec<ConsumerId> = channel.consumers.values().copied().collect();
+        let mut queues = Vec::new();
+        for cid in cids {
+            let Some(c) = self.consumers.get(&cid) else {
+                continue;
+            };
+            if !c.has_credit() {
+                continue;
+            }
+            let qid = c.queue;
+            if self.queue_mut(qid).is_some_and(|q| q.unblock(cid)) {
+                queues.push(qid);
+            }
+        }
+        queues.sort_unstable();
+        queues.dedup();
+        queues
     }
 
     /// Unacked messages whose queue is gone when they are settled or returned: they vanish.
@@ -371,8 +419,11 @@ impl Broker {
         if let Some(ch) = self.channels.get_mut(&c.channel) {
             ch.consumers.remove(&c.tag);
         }
+        let now = self.now;
         let q = self.queue_mut(c.queue)?;
         q.remove_consumer(cid);
+        // The x-expires clock restarts when the last consumer leaves (and is moot before).
+        q.last_used = now;
         if q.single_active == Some(cid) {
             q.pick_single_active();
         }

@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -230,7 +231,8 @@ struct BindingRec {
 /// One exchange: its declaration and its outgoing bindings.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    name: String,
+    /// Shared, so every message published here names its exchange without an allocation.
+    name: Arc<str>,
     kind: ExchangeKind,
     durable: bool,
     auto_delete: bool,
@@ -257,7 +259,7 @@ impl Exchange {
             _ => None,
         };
         Exchange {
-            name: name.to_string(),
+            name: Arc::from(name),
             kind: decl.kind,
             durable: decl.durable,
             auto_delete: decl.auto_delete,
@@ -273,6 +275,10 @@ impl Exchange {
 
     /// The exchange name.
     pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The exchange name, shared.
+    pub fn name_arc(&self) -> &Arc<str> {
         &self.name
     }
     /// The exchange type.
@@ -676,6 +682,12 @@ fn no_exchange(name: &str) -> BrokerError {
     BrokerError::NotFound(format!("no exchange '{name}' in vhost '{VHOST}'"))
 }
 
+fn internal_refused(name: &str) -> BrokerError {
+    BrokerError::AccessRefused(format!(
+        "cannot publish to internal exchange '{name}' in vhost '{VHOST}'"
+    ))
+}
+
 fn default_exchange_refused() -> BrokerError {
     BrokerError::AccessRefused(format!(
         "operation not permitted on the default exchange in vhost '{VHOST}'"
@@ -811,7 +823,7 @@ impl Router {
             for rec in ex.bindings.values() {
                 if let Some(destination) = self.dest_decl(rec.dest) {
                     out.push(BindingDecl {
-                        source: ex.name.clone(),
+                        source: ex.name.to_string(),
                         destination,
                         binding_key: rec.key.clone(),
                         arguments: rec.args.clone(),
@@ -830,7 +842,7 @@ impl Router {
                 .map(|n| BindingDestination::Queue(n.clone())),
             Dest::Exchange(x) => self
                 .slot(x)
-                .map(|ex| BindingDestination::Exchange(ex.name.clone())),
+                .map(|ex| BindingDestination::Exchange(ex.name.to_string())),
         }
     }
 
@@ -1022,7 +1034,7 @@ impl Router {
                 }
             }
             if let Some(ex) = self.slots.get_mut(x as usize).and_then(Option::take) {
-                self.by_name.remove(&ex.name);
+                self.by_name.remove(&*ex.name);
             }
         }
     }
@@ -1041,8 +1053,7 @@ impl Router {
         client_publish: bool,
         scratch: &mut RouteScratch,
     ) -> Result<(), BrokerError> {
-        let out = &mut scratch.out;
-        out.begin(self.queue_slots, self.slots.len());
+        scratch.out.begin(self.queue_slots, self.slots.len());
         let Some(&x) = self.by_name.get(exchange) else {
             return if client_publish {
                 Err(no_exchange(exchange))
@@ -1054,11 +1065,54 @@ impl Router {
             return Ok(());
         };
         if client_publish && ex.internal {
-            return Err(BrokerError::AccessRefused(format!(
-                "cannot publish to internal exchange '{exchange}' in vhost '{VHOST}'"
-            )));
+            return Err(internal_refused(exchange));
         }
-        out.visit(x);
+        self.walk(x, routing_keys, headers, scratch);
+        Ok(())
+    }
+
+    /// The exchange a client publishes to, by slot, checked as `basic.publish` checks it
+    /// (missing → 404, internal → 403), so the broker looks the name up once per publish and
+    /// routes with [`Router::route_from`].
+    pub(crate) fn publish_target(&self, exchange: &str) -> Result<(u32, &Exchange), BrokerError> {
+        let Some((x, ex)) = self
+            .by_name
+            .get(exchange)
+            .and_then(|&x| self.slot(x).map(|ex| (x, ex)))
+        else {
+            return Err(no_exchange(exchange));
+        };
+        if ex.internal {
+            return Err(internal_refused(exchange));
+        }
+        Ok((x, ex))
+    }
+
+    /// [`Router::route`] from an exchange already looked up (a slot from
+    /// [`Router::publish_target`]); a deleted slot routes nowhere.
+    pub(crate) fn route_from(
+        &self,
+        x: u32,
+        routing_keys: &[&str],
+        headers: &FieldTable,
+        scratch: &mut RouteScratch,
+    ) {
+        scratch.out.begin(self.queue_slots, self.slots.len());
+        if self.slot(x).is_some() {
+            self.walk(x, routing_keys, headers, scratch);
+        }
+    }
+
+    /// Routing from exchange `x` (existing) into a freshly begun `scratch`: its matches, the
+    /// exchanges bound to it and alternate exchanges, each exchange once.
+    fn walk(
+        &self,
+        x: u32,
+        routing_keys: &[&str],
+        headers: &FieldTable,
+        scratch: &mut RouteScratch,
+    ) {
+        scratch.out.visit(x);
         while let Some(x) = scratch.out.work.pop() {
             let Some(ex) = self.slot(x) else {
                 continue;
@@ -1071,7 +1125,6 @@ impl Router {
                 scratch.out.visit(a);
             }
         }
-        Ok(())
     }
 
     /// Applies one exchange's own matching; returns whether it matched any destination.
@@ -1185,14 +1238,14 @@ impl Router {
             let Some(ex) = self.slot(x) else {
                 continue;
             };
-            ex_out.visited.push(ex.name.clone());
+            ex_out.visited.push(ex.name.to_string());
             let before = ex_out.hops.len();
             let mut next: Vec<u32> = Vec::new();
             if x == DEFAULT_EXCHANGE {
                 for key in routing_keys {
                     if self.queues.contains_key(*key) {
                         ex_out.hops.push(RouteHop {
-                            exchange: ex.name.clone(),
+                            exchange: ex.name.to_string(),
                             destination: BindingDestination::Queue((*key).to_string()),
                             reason: MatchReason::DefaultExchange {
                                 routing_key: (*key).to_string(),
@@ -1214,7 +1267,7 @@ impl Router {
                 }
                 for reason in reasons {
                     ex_out.hops.push(RouteHop {
-                        exchange: ex.name.clone(),
+                        exchange: ex.name.to_string(),
                         destination: destination.clone(),
                         reason,
                     });
@@ -1225,7 +1278,7 @@ impl Router {
                     Some(ae) if x != DEFAULT_EXCHANGE => match self.by_name.get(ae.as_str()) {
                         Some(&a) => {
                             ex_out.hops.push(RouteHop {
-                                exchange: ex.name.clone(),
+                                exchange: ex.name.to_string(),
                                 destination: BindingDestination::Exchange(ae.clone()),
                                 reason: MatchReason::AlternateExchange,
                             });

@@ -396,3 +396,227 @@ fn exclusive_queue_is_locked_to_its_connection() {
     w.b.close_connection(conn, 0);
     assert!(w.b.queue_by_name("ex").is_none());
 }
+
+fn exists(w: &World, name: &str) -> bool {
+    w.b.queue_by_name(name).is_some()
+}
+
+#[test]
+fn x_expires_deletes_an_unused_queue_after_the_period() {
+    let mut w = World::new();
+    w.b.set_narration(true);
+    w.queue("e", &[("x-expires", int(1000))]);
+    w.queue("plain", &[]);
+    assert_eq!(w.b.next_expiry(), Some(1000));
+    w.b.advance(999);
+    assert!(exists(&w, "e"));
+    w.b.advance(5000);
+    assert!(!exists(&w, "e"));
+    assert!(exists(&w, "plain"), "queues without x-expires stay");
+    assert_eq!(w.b.now(), 5000);
+    assert_eq!(w.b.next_expiry(), None);
+    let deleted: Vec<Arc<str>> =
+        w.b.drain_events()
+            .filter_map(|e| match e {
+                BrokerEvent::QueueDeleted { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(deleted, [Arc::from("e")]);
+    // An expired queue is gone for clients too.
+    let r = w.b.basic_get(w.ch, "e", true, 5000);
+    assert_eq!(r.map(|_| ()).map_err(|e| e.reply_code()), Err(404));
+}
+
+#[test]
+fn x_expires_lease_is_renewed_by_get_and_redeclare() {
+    let mut w = World::new();
+    w.queue("e", &[("x-expires", int(1000))]);
+    // basic.get (even an empty one) renews the lease
+    assert!(matches!(w.b.basic_get(w.ch, "e", true, 600), Ok(None)));
+    assert_eq!(w.b.next_expiry(), Some(1600));
+    // passive redeclare renews it
+    assert!(w.b.queue_declare(w.ch, &decl("e", &[]), true, 1500).is_ok());
+    assert_eq!(w.b.next_expiry(), Some(2500));
+    // active (equivalent) redeclare renews it
+    let d = decl("e", &[("x-expires", int(1000))]);
+    assert!(w.b.queue_declare(w.ch, &d, false, 2400).is_ok());
+    w.b.advance(3399);
+    assert!(exists(&w, "e"));
+    // publishing is not a use
+    w.publish_props("e", "m", BasicProperties::default(), 3399);
+    w.b.advance(3400);
+    assert!(!exists(&w, "e"));
+}
+
+#[test]
+fn x_expires_waits_while_a_consumer_exists_and_restarts_when_it_leaves() {
+    let mut w = World::new();
+    w.queue("e", &[("x-expires", int(1000))]);
+    w.b.advance(500);
+    let c = w.consume("e", 0, None);
+    assert_eq!(w.b.next_expiry(), None);
+    w.b.advance(100_000);
+    assert!(exists(&w, "e"), "a queue with a consumer is in use");
+    let tag =
+        w.b.channel(c)
+            .and_then(|ch| ch.consumers.keys().next().cloned());
+    let Some(tag) = tag else {
+        panic!("consumer tag")
+    };
+    assert!(w.b.basic_cancel(c, tag.as_str(), 100_000).is_ok());
+    assert_eq!(w.b.next_expiry(), Some(101_000));
+    w.b.advance(100_999);
+    assert!(exists(&w, "e"));
+    w.b.advance(101_000);
+    assert!(!exists(&w, "e"));
+    // the same after a channel close takes the last consumer away
+    w.queue("f", &[("x-expires", int(10))]);
+    let c = w.consume("f", 0, None);
+    w.b.close_channel(c, 200_000);
+    assert_eq!(w.b.next_expiry(), Some(200_010));
+}
+
+#[test]
+fn x_expires_discards_messages_without_dead_lettering() {
+    let mut w = World::new();
+    w.b.set_narration(true);
+    w.queue("dlq", &[]);
+    w.queue(
+        "e",
+        &[
+            ("x-expires", int(100)),
+            ("x-dead-letter-exchange", s("")),
+            ("x-dead-letter-routing-key", s("dlq")),
+        ],
+    );
+    w.publish("e", "a");
+    w.publish("e", "b");
+    assert_eq!(w.contents("e"), ["a", "b"]);
+    w.b.drain_events().for_each(drop);
+    w.b.advance(100);
+    assert!(!exists(&w, "e"));
+    assert!(w.contents("dlq").is_empty(), "nothing dead-lettered");
+    let events: Vec<BrokerEvent> = w.b.drain_events().collect();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, BrokerEvent::DeadLettered { .. }))
+    );
+    let dropped = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                BrokerEvent::Dropped {
+                    cause: DropCause::QueueDeleted,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(dropped, 2);
+}
+
+/// A consumer on an existing channel; returns nothing (deliveries name the channel).
+fn consume_on(w: &mut World, ch: ChannelId, queue: &str, tag: &str, no_ack: bool) {
+    let r =
+        w.b.basic_consume(ch, queue, tag, no_ack, false, &FieldTable::new(), 0);
+    assert!(r.is_ok(), "consume: {r:?}");
+}
+
+fn open_channel(w: &mut World) -> ChannelId {
+    let conn = w.b.channel(w.ch).map_or(ConnectionId(0), |c| c.connection);
+    w.b.open_channel(conn).unwrap_or(ChannelId(0))
+}
+
+fn tags_by_consumer(w: &mut World) -> Vec<(String, DeliveryTag)> {
+    w.b.drain_events()
+        .filter_map(|e| match e {
+            BrokerEvent::Delivered {
+                consumer_tag,
+                delivery_tag,
+                ..
+            } => Some((consumer_tag.to_string(), delivery_tag)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn global_prefetch_is_shared_by_the_channels_consumers() {
+    let mut w = World::new();
+    w.queue("a", &[]);
+    w.queue("b", &[]);
+    let ch = open_channel(&mut w);
+    assert!(w.b.basic_qos(ch, 3, true).is_ok());
+    consume_on(&mut w, ch, "a", "ca", false);
+    consume_on(&mut w, ch, "b", "cb", false);
+    for i in 0..4 {
+        w.publish("a", &format!("a{i}"));
+        w.publish("b", &format!("b{i}"));
+    }
+    let got = tags_by_consumer(&mut w);
+    assert_eq!(
+        got.len(),
+        3,
+        "three unacked at most on the channel: {got:?}"
+    );
+    assert_eq!(w.b.channel(ch).map(Channel::unacked_len), Some(3));
+    // one ack frees one place, for whichever queue is waiting
+    assert!(w.b.basic_ack(ch, got[0].1, false, 0).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 1);
+    // raising the limit resumes both queues
+    assert!(w.b.basic_qos(ch, 6, true).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 3);
+    assert_eq!(w.contents("a").len() + w.contents("b").len(), 1);
+    // 0 removes the limit
+    assert!(w.b.basic_qos(ch, 0, true).is_ok());
+    assert_eq!(tags_by_consumer(&mut w).len(), 1);
+}
+
+#[test]
+fn global_and_per_consumer_limits_both_apply() {
+    let mut w = World::new();
+    w.queue("q", &[]);
+    let ch = open_channel(&mut w);
+    assert!(w.b.basic_qos(ch, 1, false).is_ok());
+    assert!(w.b.basic_qos(ch, 3, true).is_ok());
+    consume_on(&mut w, ch, "q", "c1", false);
+    consume_on(&mut w, ch, "q", "c2", false);
+    for i in 0..5 {
+        w.publish("q", &format!("m{i}"));
+    }
+    let got = tags_by_consumer(&mut w);
+    let who: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(who, ["c1", "c2"], "per-consumer 1 is the tighter limit");
+    assert_eq!(w.contents("q"), ["m2", "m3", "m4"]);
+}
+
+#[test]
+fn global_prefetch_counts_deliveries_outstanding_when_set_and_ignores_no_ack() {
+    let mut w = World::new();
+    w.queue("q", &[]);
+    w.queue("auto", &[]);
+    let ch = open_channel(&mut w);
+    consume_on(&mut w, ch, "q", "c", false);
+    w.publish("q", "m0");
+    w.publish("q", "m1");
+    let got = tags_by_consumer(&mut w);
+    assert_eq!(got.len(), 2);
+    // lowering to the current count: nothing more until an ack
+    assert!(w.b.basic_qos(ch, 2, true).is_ok());
+    w.publish("q", "m2");
+    assert!(tags_by_consumer(&mut w).is_empty());
+    assert_eq!(w.contents("q"), ["m2"]);
+    // an auto-ack consumer on the same channel is not limited
+    consume_on(&mut w, ch, "auto", "na", true);
+    w.publish("auto", "x0");
+    w.publish("auto", "x1");
+    assert_eq!(tags_by_consumer(&mut w).len(), 2);
+    // a nack (requeue) releases credit too; the requeued message goes out again at once
+    assert!(w.b.basic_nack(ch, got[0].1, false, true, 0).is_ok());
+    let again = tags_by_consumer(&mut w);
+    assert_eq!(again.len(), 1);
+    assert_eq!(w.contents("q"), ["m2"]);
+}

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 /// An AMQP field table. Ordered by key so that iteration is deterministic.
 pub type FieldTable = BTreeMap<String, FieldValue>;
 
+/// An empty table to lend where a message has no headers (a local one would be dropped per use).
+pub static EMPTY_TABLE: FieldTable = FieldTable::new();
+
 /// An AMQP field value. Only the types a case or scenario can express are modelled; the type
 /// class matters for headers-exchange matching (`"1"` does not match `1`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
