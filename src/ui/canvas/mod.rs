@@ -944,7 +944,10 @@ pub fn palette(props: &PaletteProps) -> Html {
     .map(|(kind, name, short, icon)| {
         let onpointerdown = {
             let dragged = Rc::clone(&dragged);
+            let suppress = Rc::clone(&suppress_click);
             Callback::from(move |e: PointerEvent| {
+                // A drag that produced no click must not swallow the next real click.
+                *suppress.borrow_mut() = false;
                 *dragged.borrow_mut() = Some((
                     e.pointer_id(),
                     f64::from(e.client_x()),
