@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { openPage, outDir, start } from './harness.mjs';
+import { pathToFileURL } from 'node:url';
+import { distDir, openPage, outDir, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -145,6 +146,30 @@ describe('warren web app', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     assert.ok((await duration()) < 0.001);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('embeds in another page with the README\'s iframe snippet', async () => {
+    const page = await env.context.newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    });
+    await page.goto(env.embedUrl);
+    const frame = page.frameLocator('iframe[title^="warren"]');
+    await frame.getByRole('button', { name: /^queue hello/ }).waitFor({ timeout: 20000 });
+    assert.equal(await frame.locator('.nodes [role=button]').count(), 4);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('opened from file:// it explains what to do instead of staying blank', async () => {
+    const page = await env.context.newPage();
+    await page.goto(pathToFileURL(join(distDir, 'index.html')).href);
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10000 });
+    assert.match(await alert.innerText(), /warren could not start[\s\S]*static web server/);
     await page.close();
   });
 

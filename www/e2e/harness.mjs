@@ -2,7 +2,7 @@
 // under a sub-path (proving the build uses relative URLs) and drive Debian's Chromium with
 // playwright-core. Nothing here downloads a browser.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,11 +57,20 @@ export async function start() {
   const subPath = 'courses/amqp/warren';
   mkdirSync(join(siteRoot, subPath), { recursive: true });
   cpSync(distDir, join(siteRoot, subPath), { recursive: true });
+  // The README's embedding snippet, verbatim in spirit: dist/ copied as warren/ next to the page.
+  writeFileSync(
+    join(siteRoot, subPath, '..', 'embed.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Course page</title><link rel="icon" href="data:,"></head>
+<body><h1>Week 3: message brokers</h1>
+<iframe src="warren/index.html" title="warren: RabbitMQ simulator"
+        width="100%" height="640" style="border: 0" loading="lazy"></iframe></body></html>`,
+  );
   const port = await freePort();
   const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', siteRoot], {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/${subPath}/`;
+  const embedUrl = `http://127.0.0.1:${port}/${subPath}/../embed.html`.replace('/warren/../', '/');
   const profile = mkdtempSync(join(tmpdir(), 'warren-chromium-'));
   let context;
   try {
@@ -79,6 +88,7 @@ export async function start() {
   mkdirSync(outDir, { recursive: true });
   return {
     url,
+    embedUrl,
     context,
     async close() {
       await context.close();
