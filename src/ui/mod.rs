@@ -12,6 +12,7 @@ pub mod browser;
 pub mod canvas;
 pub mod editor;
 pub mod icons;
+pub mod num;
 pub mod panic;
 pub mod state;
 
