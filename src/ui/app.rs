@@ -20,6 +20,7 @@ use super::editor::inspector::Inspector;
 use super::editor::{EditorAction, EditorState};
 use super::i18n::{self, Lang, tr, tr_with};
 use super::icons;
+use super::menu::{self, ShellActions};
 use super::shell_icons;
 use super::state::{Theme, UiAction, UiState};
 
@@ -27,6 +28,11 @@ use super::state::{Theme, UiAction, UiState};
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
+        // An embed shows the scenario in its link and never touches the user's autosave.
+        if menu::page_options().embed {
+            let (doc, notice) = menu::embed_start_document();
+            return UiState::new(browser::initial_theme(), doc, notice);
+        }
         let restored = autosave::load();
         UiState::new(browser::initial_theme(), restored.scenario, restored.notice)
     });
@@ -64,12 +70,16 @@ pub fn app() -> Html {
     {
         let doc = Rc::clone(&state.editor.doc);
         let dispatch = dispatch.clone();
-        use_effect_with(state.editor.revision, move |_| match autosave::save(&doc) {
-            Ok(()) => {}
-            Err(e) => dispatch.emit(UiAction::StorageProblem(Some(tr_with(
-                "storage.save_failed",
-                &[("error", &e.to_string())],
-            )))),
+        use_effect_with(state.editor.revision, move |_| {
+            if menu::page_options().embed {
+                return;
+            }
+            if let Err(e) = autosave::save(&doc) {
+                dispatch.emit(UiAction::StorageProblem(Some(tr_with(
+                    "storage.save_failed",
+                    &[("error", &e.to_string())],
+                ))));
+            }
         });
     }
 
@@ -174,6 +184,7 @@ pub fn app() -> Html {
                 </div>
                 <p class="tagline">{ tr("app.tagline") }</p>
                 <div class="header-actions">
+                    <ShellActions doc={Rc::clone(&ed.doc)} edit={edit.clone()} />
                     <label class="lang-picker" title={tr("lang.label")}>
                         <span class="visually-hidden">{ tr("lang.label") }</span>
                         { icons::icon(shell_icons::GLOBE) }
