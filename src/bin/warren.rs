@@ -11,7 +11,11 @@ use warren::scenario::cli as scenario_cli;
 const CONFORM_USAGE: &str = "warren conform CASE.json... [--out DIR]                 run conformance cases through the model";
 
 fn usage() -> String {
-    format!("usage:\n{CONFORM_USAGE}\n{}", scenario_cli::USAGE)
+    format!(
+        "usage:\n{CONFORM_USAGE}\n{}\n{}",
+        scenario_cli::USAGE,
+        warren::scenario::to_sim::RUN_USAGE
+    )
 }
 
 struct ConformArgs {
@@ -92,6 +96,9 @@ fn main() -> ExitCode {
             .map(|()| String::new()),
         "definitions" => scenario_cli::definitions(rest, &mut warnings).map_err(|e| e.to_string()),
         "codegen" => scenario_cli::codegen(rest, &mut warnings).map_err(|e| e.to_string()),
+        "run" => {
+            warren::scenario::to_sim::run_command(rest, &mut warnings).map_err(|e| e.to_string())
+        }
         "-h" | "--help" | "help" => {
             println!("{}", usage());
             return ExitCode::SUCCESS;

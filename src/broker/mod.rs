@@ -25,6 +25,7 @@ pub mod message;
 mod ops;
 pub mod queue;
 mod queue_ops;
+pub mod restart;
 pub mod value;
 
 mod headers;
@@ -69,7 +70,7 @@ struct PendingDeadLetter {
 }
 
 /// One virtual host's broker: exchanges, queues, connections, channels, consumers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Broker {
     router: Router,
     scratch: RouteScratch,

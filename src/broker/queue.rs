@@ -35,7 +35,7 @@ pub struct QueueDecl {
 }
 
 /// A queue and its consumers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Queue {
     pub id: QueueId,
     pub name: Arc<str>,

@@ -17,6 +17,7 @@ pub mod link;
 pub mod model;
 pub mod parse;
 pub mod presets;
+pub mod to_sim;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use model::*;

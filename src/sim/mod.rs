@@ -4,3 +4,34 @@
 //! Determinism rules: time is integer virtual milliseconds; same-time items run in insertion
 //! order; the only randomness is the scenario's named seeded RNG; no HashMap iteration.
 //! Must not import: web crates, `std::time`, `scenario` or `ui`.
+//!
+//! Map of the code:
+//! - [`time`]: `VirtualTime`, integer milliseconds.
+//! - [`rng`]: `SimRng` (SplitMix64), the only randomness.
+//! - [`config`]: `SimConfig` and the producer, consumer and script specs the engine runs.
+//! - [`engine`]: `Simulator`, the agenda and the translation of broker events.
+//! - [`explain`]: `Explanation` (what happened and why, as data) and `render` (English, 简体中文).
+//! - [`history`]: `History`, bounded snapshots for step back and seek.
+//! - [`trace`]: bounded headless runs and the text/JSON trace formats.
+//! - [`event`]: `SimEvent`, an explanation at a time with its index.
+
+pub mod config;
+pub mod engine;
+pub mod event;
+pub mod explain;
+pub mod history;
+pub mod rng;
+pub mod time;
+pub mod trace;
+
+pub use config::{
+    Action, BindingSpec, ConsumerSpec, ExchangeSpec, ProducerSpec, QueueSpec, Schedule,
+    ScriptedAction, Settle, SimConfig,
+};
+pub use engine::{RunEnd, Simulator};
+pub use event::SimEvent;
+pub use explain::{Explanation, Lang, render};
+pub use history::History;
+pub use rng::SimRng;
+pub use time::VirtualTime;
+pub use trace::{Format, RunOptions, trace};
