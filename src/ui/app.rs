@@ -1,28 +1,54 @@
-//! The application shell: header, toolbar, diagram, side panel, event log and status bar.
+//! The application shell: header, toolbar (palette, history, layout and zoom), the editing
+//! canvas, the inspector, the event log and the status bar.
 //!
 //! Owns: wiring the reducer to the components and the shell-wide side effects (theme on
-//! `<html>`, keyboard shortcuts). Components below it receive data and callbacks only.
+//! `<html>`, keyboard shortcuts, autosave). Components below it receive data and callbacks.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::browser;
-use super::diagram::{Diagram, ViewModel};
+use super::canvas::{Canvas, Palette};
+use super::editor::autosave;
+use super::editor::fields::Target;
+use super::editor::graph;
+use super::editor::inspector::Inspector;
+use super::editor::{EditorAction, EditorState};
 use super::icons;
-use super::panel::SidePanel;
 use super::state::{Theme, UiAction, UiState};
 
 /// The whole app. Mount it with `yew::Renderer::<App>`.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| UiState::new(browser::initial_theme()));
+    let state = use_reducer(|| {
+        let restored = autosave::load();
+        UiState::new(browser::initial_theme(), restored.scenario, restored.notice)
+    });
     let dispatch: Callback<UiAction> = {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
     };
+    let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
 
     use_effect_with(state.theme, |theme| browser::apply_theme(*theme));
+
+    // Autosave after every change of the document (and once at start).
+    {
+        let doc = Rc::clone(&state.editor.doc);
+        let dispatch = dispatch.clone();
+        use_effect_with(state.editor.revision, move |_| {
+            match autosave::save(&doc) {
+                Ok(()) => {}
+                Err(e) => dispatch.emit(UiAction::StorageProblem(Some(format!(
+                    "Your diagram could not be saved in this browser: {e}. Keep this tab open or export it."
+                )))),
+            }
+        });
+    }
 
     {
         let dispatch = dispatch.clone();
@@ -32,6 +58,7 @@ pub fn app() -> Html {
                 let options = EventListenerOptions::enable_prevent_default();
                 EventListener::new_with_options(&w, "keydown", options, move |e| {
                     if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>()
+                        && !e.default_prevented()
                         && let Some(action) = shortcut(e)
                     {
                         e.prevent_default();
@@ -42,6 +69,13 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+
+    let graph = {
+        let doc = Rc::clone(&state.editor.doc);
+        use_memo(state.editor.revision, move |_| {
+            graph::build(&doc, &BTreeMap::new())
+        })
+    };
 
     let toggle_theme = {
         let dispatch = dispatch.clone();
@@ -56,14 +90,45 @@ pub fn app() -> Html {
         Theme::Light => ("Switch to dark theme", icons::MOON),
         Theme::Dark => ("Switch to light theme", icons::SUN),
     };
-    let zoom_percent = (ViewModel::new(&state).scale * 100.0).round();
-    let t = &state.topology;
-    let selected_text = state
-        .selected
-        .and_then(|i| t.nodes.get(i))
-        .map(|n| format!("Selected: {} {}", n.kind.word(), n.display_name()));
-    let inner: &UiState = &state;
-    let rc_state = std::rc::Rc::new(inner.clone());
+    let ed: Rc<EditorState> = Rc::new(state.editor.clone());
+    let zoom_percent = (ed.view.scale * 100.0).round();
+    let selected_text = match ed.selection.len() {
+        0 => "Nothing selected".to_owned(),
+        1 => ed
+            .primary()
+            .and_then(|t| match t {
+                Target::Node(id) => graph.index(id).and_then(|i| graph.nodes.get(i)),
+                _ => None,
+            })
+            .map_or_else(
+                || "Selected: a binding".to_owned(),
+                |n| format!("Selected: {} {}", n.kind.word(), n.name),
+            ),
+        n => format!("Selected: {n} items"),
+    };
+    let has_selection = !ed.selection.is_empty();
+    let tool = |label: &'static str,
+                title: &'static str,
+                icon: &'static [&'static str],
+                text: Option<&'static str>,
+                action: EditorAction,
+                disabled: bool| {
+        let onclick = edit.reform(move |_: MouseEvent| action.clone());
+        html! {
+            <button type="button" class={classes!("tool-button", text.is_some().then_some("with-text"))}
+                aria-label={label} title={title} {disabled} {onclick}>
+                { icons::icon(icon) }{ text.map(|t| html! { <span>{ t }</span> }).unwrap_or_default() }
+            </button>
+        }
+    };
+    let storage_notice = state.storage_notice.clone().map(|n| {
+        html! {
+            <div class="page-notice" role="alert">
+                <span>{ n }</span>
+                <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| UiAction::StorageProblem(None))}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
 
     html! {
         <div class="app">
@@ -85,10 +150,21 @@ pub fn app() -> Html {
                 </div>
             </header>
             <div class="toolbar" role="toolbar" aria-label="Diagram tools">
-                <div class="scenario-chip">
-                    <span class="chip-label">{ "Scenario" }</span>
-                    <strong class="scenario-title">{ t.title.clone() }</strong>
-                    <span class="chip-summary">{ t.summary() }</span>
+                <Palette state={Rc::clone(&ed)} dispatch={edit.clone()} />
+                <div class="button-group" role="group" aria-label="History">
+                    { tool("Undo", "Undo (Ctrl+Z)", icons::UNDO, None, EditorAction::Undo, !ed.can_undo()) }
+                    { tool("Redo", "Redo (Shift+Ctrl+Z)", icons::REDO, None, EditorAction::Redo, !ed.can_redo()) }
+                </div>
+                <div class="button-group" role="group" aria-label="Selection">
+                    { tool("Duplicate", "Duplicate the selection (Ctrl+D)", icons::COPY, None, EditorAction::Duplicate, !has_selection) }
+                    { tool("Delete", "Delete the selection (Delete)", icons::TRASH, None, EditorAction::Delete, !has_selection) }
+                </div>
+                <div class="button-group" role="group" aria-label="Diagram">
+                    { tool("New empty diagram", "Start a blank diagram (undoable)", icons::NEW, None, EditorAction::New, false) }
+                    { tool("Auto-layout", "Lay the diagram out automatically", icons::LAYOUT, None, EditorAction::AutoLayout, false) }
+                    <button type="button" class={classes!("tool-button", ed.snap.then_some("on"))} aria-label="Snap to grid"
+                        aria-pressed={if ed.snap { "true" } else { "false" }} title="Snap moved nodes to the grid"
+                        onclick={edit.reform(|_: MouseEvent| EditorAction::ToggleSnap)}>{ icons::icon(icons::GRID) }</button>
                 </div>
                 <div class="toolbar-spacer"></div>
                 <div class="button-group" role="group" aria-label="Zoom">
@@ -101,11 +177,12 @@ pub fn app() -> Html {
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ "Fit" }</span></button>
                 </div>
             </div>
+            { storage_notice.unwrap_or_default() }
             <main class="workspace">
                 <section class="diagram-area" aria-label="Diagram">
-                    <Diagram state={rc_state} dispatch={dispatch.clone()} />
+                    <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
                 </section>
-                <SidePanel topology={t.clone()} selected={state.selected} dispatch={dispatch.clone()} />
+                <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} />
                 <section class="log-area" aria-labelledby="log-title">
                     <h2 id="log-title" class="log-title">{ "Event log" }</h2>
                     <ol class="log" role="log" aria-live="polite">
@@ -117,7 +194,7 @@ pub fn app() -> Html {
             </main>
             <footer class="status-bar">
                 <span class="status-dot" aria-hidden="true"></span>
-                <span role="status" class="status-text">{ selected_text.unwrap_or_else(|| "Ready".to_owned()) }</span>
+                <span role="status" class="status-text">{ selected_text }</span>
                 <span class="status-spacer"></span>
                 <span class="status-model">{ "RabbitMQ 3.10 model · AMQP 0-9-1" }</span>
                 <span class="status-version">{ concat!("warren ", env!("CARGO_PKG_VERSION")) }</span>
@@ -126,11 +203,8 @@ pub fn app() -> Html {
     }
 }
 
-/// Maps a key press to a shell action, ignoring presses meant for text fields or with modifiers.
+/// Maps a key press to an action, ignoring presses meant for text fields.
 fn shortcut(e: &web_sys::KeyboardEvent) -> Option<UiAction> {
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return None;
-    }
     let typing = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -138,11 +212,26 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<UiAction> {
     if typing {
         return None;
     }
-    match e.key().as_str() {
+    let key = e.key();
+    if e.ctrl_key() || e.meta_key() {
+        return match key.to_lowercase().as_str() {
+            "z" if e.shift_key() => Some(UiAction::Edit(EditorAction::Redo)),
+            "z" => Some(UiAction::Edit(EditorAction::Undo)),
+            "y" => Some(UiAction::Edit(EditorAction::Redo)),
+            "d" => Some(UiAction::Edit(EditorAction::Duplicate)),
+            "a" => Some(UiAction::Edit(EditorAction::SelectAll)),
+            _ => None,
+        };
+    }
+    if e.alt_key() {
+        return None;
+    }
+    match key.as_str() {
         "+" | "=" => Some(UiAction::ZoomIn),
         "-" | "_" => Some(UiAction::ZoomOut),
         "0" => Some(UiAction::Fit),
-        "Escape" => Some(UiAction::Select(None)),
+        "Escape" => Some(UiAction::Edit(EditorAction::Select(None))),
+        "Delete" => Some(UiAction::Edit(EditorAction::Delete)),
         _ => None,
     }
 }

@@ -71,3 +71,24 @@ pub const BOOK: &[&str] = &[
 ];
 /// A cross: close.
 pub const CLOSE: &[&str] = &["m6 6 12 12", "M18 6 6 18"];
+/// A queue: a box of message slots.
+pub const QUEUE: &[&str] = &["M3 7h18v10H3z", "M8 7v10M12 7v10M16 7v10"];
+/// Curved arrow back: undo.
+pub const UNDO: &[&str] = &["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 0 11H11"];
+/// Curved arrow forward: redo.
+pub const REDO: &[&str] = &["m15 14 5-5-5-5", "M20 9H9.5a5.5 5.5 0 0 0 0 11H13"];
+/// Bin: delete.
+pub const TRASH: &[&str] = &[
+    "M4 7h16",
+    "M10 11v6M14 11v6",
+    "M6 7l1 13h10l1-13",
+    "M9 7V4h6v3",
+];
+/// Two sheets: duplicate.
+pub const COPY: &[&str] = &["M9 9h11v11H9z", "M5 15H4V4h11v1"];
+/// Boxes in columns: automatic layout.
+pub const LAYOUT: &[&str] = &["M3 4h6v6H3zM15 4h6v6h-6zM15 14h6v6h-6z", "M9 7h6M12 7v10h3"];
+/// A grid: snap to grid.
+pub const GRID: &[&str] = &["M4 4h16v16H4z", "M4 10h16M4 15h16M10 4v16M15 4v16"];
+/// A blank sheet: new diagram.
+pub const NEW: &[&str] = &["M6 3h8l4 4v14H6z", "M14 3v4h4", "M12 11v6M9 14h6"];

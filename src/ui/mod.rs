@@ -2,20 +2,18 @@
 //!
 //! Must not be imported by `broker`, `sim` or `scenario`.
 //!
-//! Layout: [`app`] is the shell and owns the reducer ([`state`]); [`diagram`] draws the topology
-//! with pure geometry from [`geometry`]; [`panel`] is the side panel; [`panic`] is the error
-//! boundary; [`browser`] wraps storage and media queries. [`topology`] is the small ui-side
-//! description of the start diagram until the scenario format takes over.
+//! Layout: [`app`] is the shell and owns the reducer ([`state`]); [`editor`] holds the
+//! diagram editor's logic (plain Rust over the scenario, unit-tested natively) and its
+//! inspector panel; [`canvas`] draws the diagram and turns pointer and keyboard input into
+//! editor actions; [`panic`] is the error boundary; [`browser`] wraps storage and media queries.
 
 pub mod app;
 pub mod browser;
-pub mod diagram;
-pub mod geometry;
+pub mod canvas;
+pub mod editor;
 pub mod icons;
-pub mod panel;
 pub mod panic;
 pub mod state;
-pub mod topology;
 
 pub use app::App;
 pub use panic::{PANIC_OVERLAY_ID, install_panic_hook, show_panic_message};

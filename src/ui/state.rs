@@ -1,14 +1,16 @@
-//! The UI state and its reducer: theme, view (zoom and pan), selection and the event log.
+//! The app state and its reducer: the editor (scenario, selection, history, view), the theme
+//! and the event log.
 //!
 //! Owns: every change the shell's controls make, as plain data, so it is unit-tested natively.
-//! Side effects (storage, DOM) live in the components, never here.
+//! Side effects (storage, DOM) live in the components, never here. New areas (playback) add a
+//! field here and a variant to [`UiAction`]; editor details stay in [`super::editor`].
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use super::geometry::{MAX_ZOOM, MIN_ZOOM, Point, Size};
-use super::topology::{NodeId, Topology, hello_world};
+use super::editor::{EditorAction, EditorState};
+use crate::scenario::Scenario;
 
 /// Light or dark colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,23 +62,17 @@ pub const LOG_LIMIT: usize = 200;
 /// Factor of one zoom step.
 pub const ZOOM_STEP: f64 = 1.25;
 
-/// Everything the shell shows that is not the model.
+/// Everything the app shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiState {
-    /// The diagram on screen.
-    pub topology: Rc<Topology>,
+    /// The diagram editor.
+    pub editor: EditorState,
     /// Current colours.
     pub theme: Theme,
-    /// Zoom as a factor of the fitted scale (1 = fit).
-    pub zoom: f64,
-    /// Offset of the view centre from the content centre, in diagram units.
-    pub pan: Point,
-    /// The drawing area's size in CSS pixels, once measured.
-    pub viewport: Option<Size>,
-    /// The selected node, shown in the side panel.
-    pub selected: Option<NodeId>,
-    /// The event log, oldest first.
-    pub log: Vec<LogEntry>,
+    /// The event log, oldest first (shared: cloning the state per pointer move stays cheap).
+    pub log: Rc<Vec<LogEntry>>,
+    /// A problem with saving or restoring the user's work, shown until dismissed.
+    pub storage_notice: Option<String>,
     next_seq: u32,
 }
 
@@ -91,46 +87,37 @@ pub enum UiAction {
     ZoomOut,
     /// Zoom and pan so the whole diagram fits.
     Fit,
-    /// Move the view by this many diagram units.
-    PanBy(Point),
-    /// Select a node, or clear the selection.
-    Select(Option<NodeId>),
-    /// The drawing area was measured at this size.
-    Resize(Size),
+    /// An editor action.
+    Edit(EditorAction),
+    /// Saving failed (or works again: `None`).
+    StorageProblem(Option<String>),
 }
 
 impl UiState {
-    /// The start state: the Hello World diagram, fitted, nothing selected.
-    pub fn new(theme: Theme) -> Self {
-        let topology = hello_world();
+    /// The start state: `doc` opened, fitted once measured, nothing selected.
+    pub fn new(theme: Theme, doc: Scenario, storage_notice: Option<String>) -> Self {
+        let opened = format!("Opened scenario \u{201c}{}\u{201d}.", doc.title);
         let mut state = UiState {
+            editor: EditorState::new(doc),
             theme,
-            zoom: 1.0,
-            pan: Point::default(),
-            viewport: None,
-            selected: None,
-            log: Vec::new(),
+            log: Rc::new(Vec::new()),
+            storage_notice,
             next_seq: 1,
-            topology: Rc::new(topology),
         };
-        let opened = format!(
-            "Opened scenario \u{201c}{}\u{201d}: {}.",
-            state.topology.title,
-            state.topology.summary()
-        );
         state.push_log(opened);
         state
     }
 
     fn push_log(&mut self, text: String) {
-        self.log.push(LogEntry {
+        let log = Rc::make_mut(&mut self.log);
+        log.push(LogEntry {
             seq: self.next_seq,
             text,
         });
         self.next_seq = self.next_seq.saturating_add(1);
-        if self.log.len() > LOG_LIMIT {
-            let excess = self.log.len() - LOG_LIMIT;
-            self.log.drain(..excess);
+        if log.len() > LOG_LIMIT {
+            let excess = log.len() - LOG_LIMIT;
+            log.drain(..excess);
         }
     }
 
@@ -142,32 +129,23 @@ impl UiState {
                 let text = format!("Switched to the {} theme.", self.theme.as_str());
                 self.push_log(text);
             }
-            UiAction::ZoomIn => self.zoom = (self.zoom * ZOOM_STEP).min(MAX_ZOOM),
-            UiAction::ZoomOut => self.zoom = (self.zoom / ZOOM_STEP).max(MIN_ZOOM),
-            UiAction::Fit => {
-                self.zoom = 1.0;
-                self.pan = Point::default();
-            }
-            UiAction::PanBy(d) => {
-                self.pan.x += d.x;
-                self.pan.y += d.y;
-            }
-            UiAction::Select(id) => {
-                let id = id.filter(|i| *i < self.topology.nodes.len());
-                if id != self.selected {
-                    self.selected = id;
-                    if let Some(node) = id.and_then(|i| self.topology.nodes.get(i)) {
-                        let text =
-                            format!("Selected {} {}.", node.kind.word(), node.display_name());
-                        self.push_log(text);
-                    }
-                }
-            }
-            UiAction::Resize(size) => {
-                if size.w > 0.0 && size.h > 0.0 {
-                    self.viewport = Some(size);
-                }
-            }
+            UiAction::ZoomIn => self.edit(EditorAction::Zoom {
+                factor: ZOOM_STEP,
+                at: None,
+            }),
+            UiAction::ZoomOut => self.edit(EditorAction::Zoom {
+                factor: 1.0 / ZOOM_STEP,
+                at: None,
+            }),
+            UiAction::Fit => self.edit(EditorAction::Fit),
+            UiAction::Edit(a) => self.edit(a),
+            UiAction::StorageProblem(p) => self.storage_notice = p,
+        }
+    }
+
+    fn edit(&mut self, a: EditorAction) {
+        if let Some(line) = self.editor.apply(a) {
+            self.push_log(line);
         }
     }
 }
@@ -185,82 +163,77 @@ impl Reducible for UiState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::editor::autosave;
+    use crate::ui::editor::ops::NewNode;
+    use crate::ui::editor::state::Size;
+
+    fn start() -> UiState {
+        UiState::new(Theme::Light, autosave::default_scenario(), None)
+    }
 
     #[test]
-    fn starts_with_the_scenario_logged_and_nothing_selected() {
-        let s = UiState::new(Theme::Light);
-        assert_eq!(s.selected, None);
+    fn starts_with_hello_world_logged_and_nothing_selected() {
+        let s = start();
+        assert!(s.editor.selection.is_empty());
         assert_eq!(s.log.len(), 1);
         assert!(s.log[0].text.contains("Hello World"), "{}", s.log[0].text);
+        assert_eq!(s.editor.doc.title, "Hello World");
     }
 
     #[test]
     fn theme_toggles_and_logs() {
-        let mut s = UiState::new(Theme::Light);
+        let mut s = start();
         s.apply(UiAction::ToggleTheme);
         assert_eq!(s.theme, Theme::Dark);
         assert_eq!(
             s.log.last().map(|e| e.text.as_str()),
             Some("Switched to the dark theme.")
         );
-        s.apply(UiAction::ToggleTheme);
-        assert_eq!(s.theme, Theme::Light);
         assert_eq!(Theme::parse("dark"), Some(Theme::Dark));
         assert_eq!(Theme::parse("purple"), None);
     }
 
     #[test]
-    fn zoom_is_clamped_and_fit_resets_zoom_and_pan() {
-        let mut s = UiState::new(Theme::Light);
-        s.apply(UiAction::ZoomIn);
-        assert!((s.zoom - ZOOM_STEP).abs() < 1e-12);
-        for _ in 0..50 {
-            s.apply(UiAction::ZoomIn);
-        }
-        assert_eq!(s.zoom, MAX_ZOOM);
-        for _ in 0..50 {
-            s.apply(UiAction::ZoomOut);
-        }
-        assert_eq!(s.zoom, MIN_ZOOM);
-        s.apply(UiAction::PanBy(Point { x: 5.0, y: -2.0 }));
-        assert_eq!(s.pan, Point { x: 5.0, y: -2.0 });
-        s.apply(UiAction::Fit);
-        assert_eq!((s.zoom, s.pan), (1.0, Point::default()));
-    }
-
-    #[test]
-    fn selecting_logs_once_and_ignores_unknown_nodes() {
-        let mut s = UiState::new(Theme::Light);
-        s.apply(UiAction::Select(Some(2)));
-        assert_eq!(s.selected, Some(2));
+    fn edits_are_logged_and_zoom_is_clamped() {
+        let mut s = start();
+        s.apply(UiAction::Edit(EditorAction::Resize(Size {
+            w: 800.0,
+            h: 500.0,
+        })));
+        s.apply(UiAction::Edit(EditorAction::Add {
+            kind: NewNode::Queue,
+            at: None,
+            focus_inspector: false,
+        }));
         assert_eq!(
             s.log.last().map(|e| e.text.as_str()),
-            Some("Selected queue hello.")
+            Some("Added queue q1.")
         );
-        let len = s.log.len();
-        s.apply(UiAction::Select(Some(2)));
-        assert_eq!(s.log.len(), len);
-        s.apply(UiAction::Select(Some(99)));
-        assert_eq!(s.selected, None);
+        for _ in 0..60 {
+            s.apply(UiAction::ZoomIn);
+        }
+        assert_eq!(s.editor.view.scale, crate::ui::editor::state::MAX_SCALE);
     }
 
     #[test]
     fn log_is_bounded_and_keeps_the_newest() {
-        let mut s = UiState::new(Theme::Light);
+        let mut s = start();
         for _ in 0..(LOG_LIMIT + 10) {
             s.apply(UiAction::ToggleTheme);
         }
         assert_eq!(s.log.len(), LOG_LIMIT);
-        let last = s.log.last().map(|e| e.seq);
-        assert_eq!(last, Some((LOG_LIMIT + 11) as u32));
+        assert_eq!(s.log.last().map(|e| e.seq), Some((LOG_LIMIT + 11) as u32));
     }
 
     #[test]
     fn reduce_returns_the_same_rc_when_nothing_changes() {
-        let s = Rc::new(UiState::new(Theme::Light));
-        let t = Rc::clone(&s).reduce(UiAction::Resize(Size { w: 0.0, h: 10.0 }));
+        let s = Rc::new(start());
+        let t = Rc::clone(&s).reduce(UiAction::Edit(EditorAction::Resize(Size {
+            w: 0.0,
+            h: 10.0,
+        })));
         assert!(Rc::ptr_eq(&s, &t));
-        let u = Rc::clone(&s).reduce(UiAction::Resize(Size { w: 10.0, h: 10.0 }));
+        let u = Rc::clone(&s).reduce(UiAction::ToggleTheme);
         assert!(!Rc::ptr_eq(&s, &u));
     }
 }

@@ -26,10 +26,10 @@ describe('warren web app', () => {
       els.map((e) => e.getAttribute('aria-label')),
     );
     assert.equal(labels.length, 4, `four nodes: ${labels}`);
-    assert.match(labels[0], /^producer P, publishes to exchange \(AMQP default\) with routing key hello/);
+    assert.match(labels[0], /^producer send\.py, publishes to exchange \(AMQP default\) with routing key hello/);
     assert.match(labels[1], /^exchange \(AMQP default\), direct/);
     assert.equal(labels[2], 'queue hello, 0 ready, 0 unacked');
-    assert.match(labels[3], /^consumer C, consumes from queue hello/);
+    assert.match(labels[3], /^consumer receive\.py, consumes from queue hello/);
 
     // Three arrows, each with an arrowhead marker, in flow order left to right at 1280×720.
     const edges = await page.locator('.edges .edge-line').evaluateAll((els) =>
@@ -60,7 +60,7 @@ describe('warren web app', () => {
 
   test('zoom buttons change the view and Fit restores it', async () => {
     const { page, problems } = await openPage(env.context, env.url);
-    const svg = page.locator('svg.diagram-svg');
+    const svg = page.locator('svg.canvas-svg');
     const fitted = await zoomText(page);
     const fittedBox = await svg.getAttribute('viewBox');
     await page.getByRole('button', { name: 'Zoom in' }).click();
@@ -78,12 +78,13 @@ describe('warren web app', () => {
     assert.ok(percent(await zoomText(page)) > percent(fitted));
     await page.keyboard.press('0');
     assert.equal(await zoomText(page), fitted);
-    // Dragging the background pans the view.
+    // Dragging the background with the middle button pans the view (a left drag draws a
+    // selection marquee in the editor; one finger pans on touch screens).
     const area = await page.locator('.diagram-area').boundingBox();
     await page.mouse.move(area.x + 30, area.y + 30);
-    await page.mouse.down();
+    await page.mouse.down({ button: 'middle' });
     await page.mouse.move(area.x + 130, area.y + 80, { steps: 5 });
-    await page.mouse.up();
+    await page.mouse.up({ button: 'middle' });
     assert.notEqual(await svg.getAttribute('viewBox'), fittedBox);
     assert.deepEqual(problems, []);
     await page.close();
@@ -95,8 +96,8 @@ describe('warren web app', () => {
     await queue.click();
     await assert.doesNotReject(page.getByRole('heading', { name: 'queue hello' }).waitFor());
     assert.equal(await queue.getAttribute('aria-pressed'), 'true');
-    const panel = page.getByRole('complementary', { name: 'Details' });
-    assert.match(await panel.innerText(), /Consumers\s+1/);
+    const panel = page.getByRole('complementary', { name: 'Inspector' });
+    assert.match(await panel.innerText(), /Max length/);
     assert.match(await page.locator('.status-text').innerText(), /Selected: queue hello/);
     assert.match(await page.getByRole('log').innerText(), /Selected queue hello\./);
     await page.keyboard.press('Escape');
