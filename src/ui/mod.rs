@@ -13,6 +13,7 @@ pub mod canvas;
 pub mod editor;
 pub mod icons;
 pub mod panic;
+pub mod playback;
 pub mod state;
 
 pub use app::App;
