@@ -9,6 +9,10 @@
 //! Must not import: the editor's internals beyond its read-only `Graph` and view. The per-frame
 //! path (token positions) never goes through Yew.
 
+pub mod controller;
+pub mod layer;
 pub mod live;
 pub mod model;
+pub mod text;
 pub mod tokens;
+pub mod view;

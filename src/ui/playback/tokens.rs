@@ -167,7 +167,14 @@ pub fn tokens_for(
                     } else {
                         at(&queue_key(&h.destination))
                     };
-                    push(at(&exchange_key(&h.exchange)), to, Look::Message, None, m, 0.0);
+                    push(
+                        at(&exchange_key(&h.exchange)),
+                        to,
+                        Look::Message,
+                        None,
+                        m,
+                        0.0,
+                    );
                 }
             }
         }
@@ -380,7 +387,9 @@ mod tests {
         let all = all_tokens("publish-subscribe");
         let (e, t) = all
             .iter()
-            .find(|(e, _)| matches!(&e.what, Explanation::Routed { queues, .. } if queues.len() > 1))
+            .find(
+                |(e, _)| matches!(&e.what, Explanation::Routed { queues, .. } if queues.len() > 1),
+            )
             .expect("a fanout route");
         let Explanation::Routed { queues, .. } = &e.what else {
             unreachable!()
@@ -389,7 +398,8 @@ mod tests {
         // All copies leave from the same exchange and go to different queues.
         // (Each leaves the exchange's outline towards its queue, so the starts are close.)
         assert!(t.windows(2).all(|w| {
-            let d = ((w[0].from.x - w[1].from.x).powi(2) + (w[0].from.y - w[1].from.y).powi(2)).sqrt();
+            let d =
+                ((w[0].from.x - w[1].from.x).powi(2) + (w[0].from.y - w[1].from.y).powi(2)).sqrt();
             d < crate::ui::editor::ops::NODE_W && w[0].to != w[1].to
         }));
         assert!(t.iter().all(|x| x.label == label(e.message().unwrap())));
@@ -397,7 +407,12 @@ mod tests {
 
     #[test]
     fn nothing_silently_vanishes() {
-        for id in ["hello-world", "max-length", "dead-lettering", "alternate-exchange"] {
+        for id in [
+            "hello-world",
+            "max-length",
+            "dead-lettering",
+            "alternate-exchange",
+        ] {
             for (e, t) in all_tokens(id) {
                 let moves = matches!(
                     e.what,
@@ -414,7 +429,9 @@ mod tests {
                 }
                 if matches!(
                     e.what,
-                    Explanation::Dropped { .. } | Explanation::Expired { .. } | Explanation::NotRouted { .. }
+                    Explanation::Dropped { .. }
+                        | Explanation::Expired { .. }
+                        | Explanation::NotRouted { .. }
                 ) {
                     assert!(t.iter().all(|x| x.look == Look::Gone && x.note.is_some()));
                 }
