@@ -67,7 +67,6 @@ pub fn hundred_nodes(messages: u64) -> SimConfig {
     for i in 15..30 {
         bindings.push(bind("events", i, &format!("e.{i}.*"), FieldTable::new()));
     }
-    bindings.push(bind("events", 29, "e.#", FieldTable::new()));
     for i in 30..33 {
         bindings.push(bind("broadcast", i, "", FieldTable::new()));
     }
