@@ -827,7 +827,7 @@ fn node_view(
         None => queue_slots(n.counts.ready),
     };
     let max_chars = if matches!(n.kind, NodeKind::Queue) {
-        12
+        10
     } else {
         11
     };
@@ -913,7 +913,8 @@ fn queue_slots(ready: u64) -> Html {
         .map(|i| {
             let x = right - (i as f64 + 1.0) * 7.0 - i as f64 * 3.0;
             let class = if i < ready { "slot filled" } else { "slot" };
-            html! { <rect class={class} x={f1(x)} y="-14" width="7" height="28" rx="2" /> }
+            // Beside the name, so the caption below has the full width.
+            html! { <rect class={class} x={f1(x)} y="-23" width="7" height="17" rx="2" /> }
         })
         .collect()
 }
@@ -944,7 +945,10 @@ pub fn palette(props: &PaletteProps) -> Html {
     .map(|(kind, name, short, icon)| {
         let onpointerdown = {
             let dragged = Rc::clone(&dragged);
+            let suppress = Rc::clone(&suppress_click);
             Callback::from(move |e: PointerEvent| {
+                // A drag that produced no click must not swallow the next real click.
+                *suppress.borrow_mut() = false;
                 *dragged.borrow_mut() = Some((
                     e.pointer_id(),
                     f64::from(e.client_x()),

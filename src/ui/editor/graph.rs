@@ -165,6 +165,7 @@ impl Graph {
 fn routing_keys_text(keys: &[String]) -> String {
     match keys {
         [] => String::new(),
+        [one] if one.is_empty() => "\u{201c}\u{201d}".to_owned(),
         [one] => one.clone(),
         many => format!("{} routing keys", many.len()),
     }

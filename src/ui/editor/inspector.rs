@@ -186,8 +186,15 @@ fn field_view(
             }
         }
     };
+    // Selects are keyed by their target too: a <select> reused for another item could keep the
+    // other item's choice. Text inputs keep their key so a rename does not steal focus.
+    let key = if matches!(f.input(), Input::Text | Input::Number | Input::Lines) {
+        id.clone()
+    } else {
+        format!("{id}@{target:?}")
+    };
     html! {
-        <div class={classes!("field", error.is_some().then_some("invalid"))} key={id.clone()}>
+        <div class={classes!("field", error.is_some().then_some("invalid"))} key={key}>
             <label for={id}>{ label }</label>
             { control }
             { error.map(|e| html! { <p class="field-error" id={err_id} role="alert">{ e }</p> }).unwrap_or_default() }
@@ -274,10 +281,10 @@ fn bindings_view(st: &EditorState, t: &Target, dispatch: &Callback<EditorAction>
             })
         };
         html! {
-            <div class="add-binding">
+            <div class="add-binding" key={format!("add-binding@{dest:?}")}>
                 <label for="bind-source">{ "Bind from exchange" }</label>
                 <select id="bind-source" ref={select}>
-                    { for sources.into_iter().map(|n| html! { <option value={n.clone()}>{ n }</option> }) }
+                    { for sources.into_iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == 0}>{ n }</option> }) }
                 </select>
                 <button type="button" class="small-button" {onclick}>{ "Add binding" }</button>
             </div>

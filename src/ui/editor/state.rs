@@ -610,6 +610,8 @@ impl EditorState {
                 match self.commit(|s| ops::connect(s, &from, &destination)) {
                     Ok(Connected::Binding(i)) => {
                         self.selection = vec![Target::Binding(i)];
+                        // The button that asked is gone: continue in the new binding's key.
+                        self.focus_inspector += 1;
                         Some(connected_text(&self.doc, &from, &destination))
                     }
                     Ok(_) => None,
