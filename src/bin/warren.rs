@@ -5,9 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use warren::conform::{canonical_text, case_name, is_outcome_file, parse_case, run_case};
+
 use warren::scenario::cli as scenario_cli;
 
-const USAGE: &str = "usage: warren conform CASE.json... [--out DIR]";
+const CONFORM_USAGE: &str = "warren conform CASE.json... [--out DIR]                 run conformance cases through the model";
+
+fn usage() -> String {
+    format!(
+        "usage:\n{CONFORM_USAGE}\n{}\n{}",
+        scenario_cli::USAGE,
+        warren::scenario::to_sim::RUN_USAGE
+    )
+}
 
 struct ConformArgs {
     cases: Vec<PathBuf>,
@@ -29,8 +38,8 @@ fn parse_conform_args(args: &[String]) -> Result<ConformArgs, String> {
                 out = Some(PathBuf::from(&s["--out=".len()..]));
                 i += 1;
             }
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            "-h" | "--help" => return Err(usage()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{}", usage())),
             s => {
                 cases.push(PathBuf::from(s));
                 i += 1;
@@ -38,7 +47,7 @@ fn parse_conform_args(args: &[String]) -> Result<ConformArgs, String> {
         }
     }
     if cases.is_empty() {
-        return Err(format!("no case files given\n{USAGE}"));
+        return Err(format!("no case files given\n{}", usage()));
     }
     Ok(ConformArgs { cases, out })
 }
@@ -77,43 +86,24 @@ fn conform(args: &ConformArgs) -> Result<(), String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        eprintln!(
-            "usage: warren <command> ...\n{}\n{}\n{USAGE}",
-            scenario_cli::USAGE,
-            warren::scenario::to_sim::RUN_USAGE
-        );
+        eprintln!("{}", usage());
         return ExitCode::from(2);
     };
     let mut warnings = Vec::new();
-    let result = match command.as_str() {
-        "conform" => {
-            return match parse_conform_args(rest).and_then(|a| conform(&a)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(msg) => {
-                    eprintln!("warren: {msg}");
-                    ExitCode::from(2)
-                }
-            };
+    let result: Result<String, String> = match command.as_str() {
+        "conform" => parse_conform_args(rest)
+            .and_then(|a| conform(&a))
+            .map(|()| String::new()),
+        "definitions" => scenario_cli::definitions(rest, &mut warnings).map_err(|e| e.to_string()),
+        "codegen" => scenario_cli::codegen(rest, &mut warnings).map_err(|e| e.to_string()),
+        "run" => {
+            warren::scenario::to_sim::run_command(rest, &mut warnings).map_err(|e| e.to_string())
         }
-        "definitions" => scenario_cli::definitions(rest, &mut warnings),
-        "codegen" => scenario_cli::codegen(rest, &mut warnings),
-        // Any failure of a run (usage, unreadable or invalid file) exits 2.
-        "run" => match warren::scenario::to_sim::run_command(rest, &mut warnings) {
-            Ok(out) => Ok(out),
-            Err(e) => {
-                warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        _ => {
-            eprintln!(
-                "usage: warren <command> ...\n{}\n{}\n{USAGE}",
-                scenario_cli::USAGE,
-                warren::scenario::to_sim::RUN_USAGE
-            );
-            return ExitCode::from(2);
+        "-h" | "--help" | "help" => {
+            println!("{}", usage());
+            return ExitCode::SUCCESS;
         }
+        other => Err(format!("unknown command {other:?}\n{}", usage())),
     };
     for w in &warnings {
         eprintln!("warning: {w}");
@@ -123,13 +113,10 @@ fn main() -> ExitCode {
             print!("{out}");
             ExitCode::SUCCESS
         }
-        Err(e @ warren::scenario::ScenarioError::Usage(_)) => {
-            eprintln!("{e}");
+        // Bad input or usage: exit 2 with a message naming what and where (ripgrep's convention).
+        Err(msg) => {
+            eprintln!("warren: {msg}");
             ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
         }
     }
 }

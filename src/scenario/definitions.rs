@@ -289,11 +289,18 @@ fn choose_vhost(
         }
     }
     all.extend(used.iter().cloned());
+    // A busy broker can have hundreds of virtual hosts: name the first few.
     let listing = |set: &BTreeSet<String>| {
-        set.iter()
+        let mut out = set
+            .iter()
+            .take(20)
             .map(|v| format!("\"{v}\""))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if set.len() > 20 {
+            out.push_str(&format!(" and {} more", set.len() - 20));
+        }
+        out
     };
     match chosen {
         Some(v) if all.is_empty() || all.contains(v) => Ok(v.to_string()),

@@ -18,9 +18,11 @@ use super::editor::fields::Target;
 use super::editor::graph;
 use super::editor::inspector::Inspector;
 use super::editor::{EditorAction, EditorState};
+use super::i18n::{self, Lang, tr, tr_with};
 use super::icons;
 use super::playback::controller::{self as playback, Cmd, Controller};
 use super::playback::view as pb_view;
+use super::shell_icons;
 use super::state::{Theme, UiAction, UiState};
 
 /// The whole app. Mount it with `yew::Renderer::<App>`.
@@ -35,6 +37,28 @@ pub fn app() -> Html {
         Callback::from(move |a| state.dispatch(a))
     };
     let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
+    // The language lives outside the reducer: switching it re-renders in place and changes no
+    // document state (selection, history and view stay as they are).
+    let lang = use_state(|| {
+        let lang = i18n::initial_language();
+        i18n::apply_language(lang);
+        lang
+    });
+    let lang_now = *lang;
+    let on_language = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            let picked = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|s| Lang::from_tag(&s.value()));
+            if let Some(picked) = picked {
+                i18n::apply_language(picked);
+                i18n::store_language(picked);
+                lang.set(picked);
+            }
+        })
+    };
 
     use_effect_with(state.theme, |theme| browser::apply_theme(*theme));
 
@@ -42,13 +66,12 @@ pub fn app() -> Html {
     {
         let doc = Rc::clone(&state.editor.doc);
         let dispatch = dispatch.clone();
-        use_effect_with(state.editor.revision, move |_| {
-            match autosave::save(&doc) {
-                Ok(()) => {}
-                Err(e) => dispatch.emit(UiAction::StorageProblem(Some(format!(
-                    "Your diagram could not be saved in this browser: {e}. Keep this tab open or export it."
-                )))),
-            }
+        use_effect_with(state.editor.revision, move |_| match autosave::save(&doc) {
+            Ok(()) => {}
+            Err(e) => dispatch.emit(UiAction::StorageProblem(Some(tr_with(
+                "storage.save_failed",
+                &[("error", &e.to_string())],
+            )))),
         });
     }
 
@@ -211,12 +234,16 @@ pub fn app() -> Html {
         })
     };
     let (theme_label, theme_icon) = match state.theme {
-        Theme::Light => ("Switch to dark theme", icons::MOON),
-        Theme::Dark => ("Switch to light theme", icons::SUN),
+        Theme::Light => (tr("theme.to_dark"), icons::MOON),
+        Theme::Dark => (tr("theme.to_light"), icons::SUN),
     };
     let ed: Rc<EditorState> = Rc::new(state.editor.clone());
     if let Ok(mut c) = ctl.try_borrow_mut() {
         c.positions = pb_view::positions(&graph, &|p| ed.to_draw(p), &ed.doc);
+        c.pb.set_lang(match i18n::current() {
+            Lang::ZhCn => crate::sim::Lang::ZhCn,
+            Lang::En => crate::sim::Lang::En,
+        });
     }
     let (vx, vy, vw, vh) = ed.view.view_box(
         ed.viewport
@@ -243,7 +270,7 @@ pub fn app() -> Html {
     };
     let zoom_percent = (ed.view.scale * 100.0).round();
     let selected_text = match ed.selection.len() {
-        0 => "Nothing selected".to_owned(),
+        0 => tr("status.nothing_selected").to_owned(),
         1 => ed
             .primary()
             .and_then(|t| match t {
@@ -251,10 +278,15 @@ pub fn app() -> Html {
                 _ => None,
             })
             .map_or_else(
-                || "Selected: a binding".to_owned(),
-                |n| format!("Selected: {} {}", n.kind.word(), n.name),
+                || tr("status.selected_binding").to_owned(),
+                |n| {
+                    tr_with(
+                        "status.selected_node",
+                        &[("kind", kind_word(n.kind.word())), ("name", &n.name)],
+                    )
+                },
             ),
-        n => format!("Selected: {n} items"),
+        n => tr_with("status.selected_items", &[("count", &n.to_string())]),
     };
     let has_selection = !ed.selection.is_empty();
     let tool = |label: &'static str,
@@ -275,12 +307,13 @@ pub fn app() -> Html {
         html! {
             <div class="page-notice" role="alert">
                 <span>{ n }</span>
-                <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| UiAction::StorageProblem(None))}>{ "Dismiss" }</button>
+                <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| UiAction::StorageProblem(None))}>{ tr("notice.dismiss") }</button>
             </div>
         }
     });
 
     html! {
+        <ContextProvider<Lang> context={lang_now}>
         <div class="app">
             <header class="app-header">
                 <div class="brand">
@@ -293,44 +326,53 @@ pub fn app() -> Html {
                     </svg>
                     <h1 class="brand-name">{ "warren" }</h1>
                 </div>
-                <p class="tagline">{ "See what RabbitMQ does with every message" }</p>
+                <p class="tagline">{ tr("app.tagline") }</p>
                 <div class="header-actions">
+                    <label class="lang-picker" title={tr("lang.label")}>
+                        <span class="visually-hidden">{ tr("lang.label") }</span>
+                        { icons::icon(shell_icons::GLOBE) }
+                        <select class="lang-select" aria-label={tr("lang.label")} onchange={on_language}>
+                            { for Lang::ALL.iter().map(|l| html! {
+                                <option value={l.tag()} lang={l.tag()} selected={*l == lang_now}>{ l.native_name() }</option>
+                            }) }
+                        </select>
+                    </label>
                     <button type="button" class="icon-button theme-toggle" aria-label={theme_label}
                         title={theme_label} onclick={toggle_theme}>{ icons::icon(theme_icon) }</button>
                 </div>
             </header>
-            <div class="toolbar" role="toolbar" aria-label="Diagram tools">
+            <div class="toolbar" role="toolbar" aria-label={tr("toolbar.label")}>
                 <Palette state={Rc::clone(&ed)} dispatch={edit.clone()} />
-                <div class="button-group" role="group" aria-label="History">
-                    { tool("Undo", "Undo (Ctrl+Z)", icons::UNDO, None, EditorAction::Undo, !ed.can_undo()) }
-                    { tool("Redo", "Redo (Shift+Ctrl+Z)", icons::REDO, None, EditorAction::Redo, !ed.can_redo()) }
+                <div class="button-group" role="group" aria-label={tr("toolbar.history")}>
+                    { tool(tr("tool.undo"), tr("tool.undo.title"), icons::UNDO, None, EditorAction::Undo, !ed.can_undo()) }
+                    { tool(tr("tool.redo"), tr("tool.redo.title"), icons::REDO, None, EditorAction::Redo, !ed.can_redo()) }
                 </div>
-                <div class="button-group" role="group" aria-label="Selection">
-                    { tool("Duplicate", "Duplicate the selection (Ctrl+D)", icons::COPY, None, EditorAction::Duplicate, !has_selection) }
-                    { tool("Delete", "Delete the selection (Delete)", icons::TRASH, None, EditorAction::Delete, !has_selection) }
+                <div class="button-group" role="group" aria-label={tr("toolbar.selection")}>
+                    { tool(tr("tool.duplicate"), tr("tool.duplicate.title"), icons::COPY, None, EditorAction::Duplicate, !has_selection) }
+                    { tool(tr("tool.delete"), tr("tool.delete.title"), icons::TRASH, None, EditorAction::Delete, !has_selection) }
                 </div>
-                <div class="button-group" role="group" aria-label="Diagram">
-                    { tool("New empty diagram", "Start a blank diagram (undoable)", icons::NEW, None, EditorAction::New, false) }
-                    { tool("Auto-layout", "Lay the diagram out automatically", icons::LAYOUT, None, EditorAction::AutoLayout, false) }
-                    <button type="button" class={classes!("tool-button", ed.snap.then_some("on"))} aria-label="Snap to grid"
-                        aria-pressed={if ed.snap { "true" } else { "false" }} title="Snap moved nodes to the grid"
+                <div class="button-group" role="group" aria-label={tr("toolbar.diagram")}>
+                    { tool(tr("tool.new"), tr("tool.new.title"), icons::NEW, None, EditorAction::New, false) }
+                    { tool(tr("tool.layout"), tr("tool.layout.title"), icons::LAYOUT, None, EditorAction::AutoLayout, false) }
+                    <button type="button" class={classes!("tool-button", ed.snap.then_some("on"))} aria-label={tr("tool.snap")}
+                        aria-pressed={if ed.snap { "true" } else { "false" }} title={tr("tool.snap.title")}
                         onclick={edit.reform(|_: MouseEvent| EditorAction::ToggleSnap)}>{ icons::icon(icons::GRID) }</button>
                 </div>
                 <div class="toolbar-spacer"></div>
-                <div class="button-group" role="group" aria-label="Zoom">
-                    <button type="button" class="tool-button" aria-label="Zoom out" title="Zoom out (−)"
+                <div class="button-group" role="group" aria-label={tr("toolbar.zoom")}>
+                    <button type="button" class="tool-button" aria-label={tr("tool.zoom_out")} title={tr("tool.zoom_out.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomOut)}>{ icons::icon(icons::ZOOM_OUT) }</button>
-                    <output class="zoom-level" aria-label="Zoom level">{ format!("{zoom_percent}%") }</output>
-                    <button type="button" class="tool-button" aria-label="Zoom in" title="Zoom in (+)"
+                    <output class="zoom-level" aria-label={tr("tool.zoom_level")}>{ format!("{zoom_percent}%") }</output>
+                    <button type="button" class="tool-button" aria-label={tr("tool.zoom_in")} title={tr("tool.zoom_in.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomIn)}>{ icons::icon(icons::ZOOM_IN) }</button>
-                    <button type="button" class="tool-button with-text" aria-label="Zoom to fit" title="Zoom to fit (0)"
-                        onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ "Fit" }</span></button>
+                    <button type="button" class="tool-button with-text" aria-label={tr("tool.fit")} title={tr("tool.fit.title")}
+                        onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ tr("tool.fit.text") }</span></button>
                 </div>
             </div>
             { pb_bar }
             { storage_notice.unwrap_or_default() }
             <main class="workspace">
-                <section class="diagram-area" aria-label="Diagram">
+                <section class="diagram-area" aria-label={tr("area.diagram")}>
                     <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
                     { pb_overlay }
                 </section>
@@ -340,7 +382,7 @@ pub fn app() -> Html {
                     None => html! { <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} /> },
                 } }
                 <section class="log-area" aria-labelledby="log-title">
-                    <h2 id="log-title" class="log-title">{ "Event log" }</h2>
+                    <h2 id="log-title" class="log-title">{ tr("log.title") }</h2>
                     <div class="log-body">
                         { pb_log }
                         { pb_chart }
@@ -351,10 +393,22 @@ pub fn app() -> Html {
                 <span class="status-dot" aria-hidden="true"></span>
                 <span role="status" class="status-text">{ selected_text }</span>
                 <span class="status-spacer"></span>
-                <span class="status-model">{ "RabbitMQ 3.10 model · AMQP 0-9-1" }</span>
+                <span class="status-model">{ tr("app.model") }</span>
                 <span class="status-version">{ concat!("warren ", env!("CARGO_PKG_VERSION")) }</span>
             </footer>
         </div>
+        </ContextProvider<Lang>>
+    }
+}
+
+/// The translated word for a node kind (`NodeKind::word` gives the English one).
+fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
     }
 }
 

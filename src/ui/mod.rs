@@ -4,16 +4,18 @@
 //!
 //! Layout: [`app`] is the shell and owns the reducer ([`state`]); [`editor`] holds the
 //! diagram editor's logic (plain Rust over the scenario, unit-tested natively) and its
-//! inspector panel; [`canvas`] draws the diagram and turns pointer and keyboard input into
+//! inspector panel; [`i18n`] holds the message catalogs and the language; [`canvas`] draws the diagram and turns pointer and keyboard input into
 //! editor actions; [`panic`] is the error boundary; [`browser`] wraps storage and media queries.
 
 pub mod app;
 pub mod browser;
 pub mod canvas;
 pub mod editor;
+pub mod i18n;
 pub mod icons;
 pub mod panic;
 pub mod playback;
+pub mod shell_icons;
 pub mod state;
 
 pub use app::App;

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::broker::{DeathReason, MessageId};
 use crate::sim::{Explanation, SimEvent, Simulator};
+use crate::ui::i18n::tr_with;
 
 /// One unacked delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,14 +180,21 @@ impl Live {
             .ready
             .iter()
             .filter(|(_, l)| l.contains(&m))
-            .map(|(q, _)| format!("ready in {q}"))
+            .map(|(q, _)| tr_with("pb.where.ready", &[("queue", q)]))
             .collect();
         out.extend(
             self.unacked
                 .iter()
                 .filter(|(_, u)| u.message == m)
                 .map(|((c, tag), u)| {
-                    format!("unacked at {c} (delivery tag {tag}, from {})", u.queue)
+                    tr_with(
+                        "pb.where.unacked",
+                        &[
+                            ("consumer", c),
+                            ("tag", &tag.to_string()),
+                            ("queue", &u.queue),
+                        ],
+                    )
                 }),
         );
         out

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use super::live::{Counts, Live};
 use crate::broker::{FieldTable, FieldValue, Message, MessageId};
 use crate::sim::{Explanation, History, Lang, SimConfig, SimEvent, Simulator, render};
+use crate::ui::i18n::{tr, tr_with};
 
 /// Travel time of a token for one hop, at 1×.
 pub const HOP_MS: f64 = 800.0;
@@ -491,9 +492,9 @@ impl Playback {
                     "delivery_mode",
                     p.delivery_mode.map(|d| {
                         if d == 2 {
-                            "2 (persistent)".to_owned()
+                            tr("pb.persistent").to_owned()
                         } else {
-                            format!("{d} (transient)")
+                            tr_with("pb.transient", &[("mode", &d.to_string())])
                         }
                     }),
                 );
@@ -544,7 +545,8 @@ impl Playback {
                         let p = &spec.properties;
                         let mut props = Vec::new();
                         if *persistent {
-                            props.push(("delivery_mode".to_owned(), "2 (persistent)".to_owned()));
+                            props
+                                .push(("delivery_mode".to_owned(), tr("pb.persistent").to_owned()));
                         }
                         for (k, v) in [
                             ("priority", p.priority.map(|x| x.to_string())),

@@ -1,9 +1,51 @@
-//! Playback wording and icons. Strings go through [`t`] so the catalogs can take them over in
-//! one place.
+//! Playback wording and icons. The views write the English wording; [`t`] maps it to its
+//! catalog key (`pb.*` in `www/i18n/*.json`) and looks it up in the current language.
 
-/// The text shown for `key` (the English wording is the key).
-pub fn t(key: &'static str) -> &'static str {
-    key
+use crate::ui::i18n::tr;
+
+/// The text for the English wording `en` in the current language (unknown wording is shown
+/// as is, so a missing key is visible but harmless).
+pub fn t(en: &'static str) -> &'static str {
+    let key = match en {
+        "Playback" => "pb.toolbar",
+        "Step" => "pb.step",
+        "Step back" => "pb.step_back",
+        "Play" => "pb.play",
+        "Pause" => "pb.pause",
+        "Reset" => "pb.reset",
+        "Step over" => "pb.step_over",
+        "Run to idle" => "pb.run_to_idle",
+        "Speed" => "pb.speed",
+        "Timeline" => "pb.timeline",
+        "event" => "pb.event",
+        " (idle)" => "pb.idle",
+        "Event log" => "pb.log",
+        "Go to this event" => "pb.go_to_event",
+        "Inspect message" => "pb.inspect",
+        "Message inspector" => "pb.inspector",
+        "Close message inspector" => "pb.inspector_close",
+        "Message" => "pb.message",
+        "Properties" => "pb.properties",
+        "Headers" => "pb.headers",
+        "Trace" => "pb.trace",
+        "none" => "pb.none",
+        "exchange" => "pb.exchange",
+        "routing key" => "pb.routing_key",
+        "body" => "pb.body",
+        "dead-letter copy of" => "pb.dl_copy_of",
+        "not held by the broker (settled, dropped or not yet routed)" => "pb.not_held",
+        "Depth over time of queue" => "pb.depth_of",
+        "Queue depth over time" => "pb.depth",
+        "ready" => "pb.ready",
+        "unacked" => "pb.unacked",
+        "max" => "pb.max",
+        "auto-ack" => "pb.auto_ack",
+        "no prefetch limit" => "pb.no_prefetch",
+        "credit left" => "pb.credit_left",
+        "Press Step (→) to run one event, or Play (Space)." => "pb.hint",
+        _ => return en,
+    };
+    tr(key)
 }
 
 /// Back to the start: a bar and a left triangle.

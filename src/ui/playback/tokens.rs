@@ -12,6 +12,7 @@ use crate::broker::MessageId;
 use crate::scenario::Point;
 use crate::sim::{Explanation, SimEvent};
 use crate::ui::canvas::geometry::clip_to_box;
+use crate::ui::i18n::{tr, tr_with};
 
 /// How a token looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +142,14 @@ pub fn tokens_for(
         } => {
             let c = at(&format!("consumer:{}", consumer.id));
             let to = at(&exchange_key("")).or_else(|| at(&queue_key(reply_to)));
-            push(c, to, Look::Message, Some("reply".to_owned()), m, 0.0);
+            push(
+                c,
+                to,
+                Look::Message,
+                Some(tr("pb.note.reply").to_owned()),
+                m,
+                0.0,
+            );
         }
         E::Routed {
             exchange,
@@ -185,9 +193,9 @@ pub fn tokens_for(
         } => {
             let x = at(&exchange_key(exchange));
             let note = if *mandatory {
-                "unroutable: returning"
+                tr("pb.note.unroutable_return")
             } else {
-                "unroutable: dropped"
+                tr("pb.note.unroutable_drop")
             };
             push(x, x, Look::Gone, Some(note.to_owned()), m, 0.0);
         }
@@ -200,7 +208,7 @@ pub fn tokens_for(
                 at(&exchange_key(exchange)),
                 at(&exchange_key(alternate)),
                 Look::Message,
-                Some("alternate".to_owned()),
+                Some(tr("pb.note.alternate").to_owned()),
                 m,
                 0.0,
             );
@@ -217,27 +225,51 @@ pub fn tokens_for(
                 from,
                 p,
                 Look::Returned,
-                Some(format!("returned {reply_code}")),
+                Some(tr_with(
+                    "pb.note.returned",
+                    &[("code", &reply_code.to_string())],
+                )),
                 m,
                 0.0,
             );
         }
         E::Enqueued { queue, .. } => {
             let q = at(&queue_key(queue));
-            push(q, q, Look::Note, Some("waits".to_owned()), m, 0.0);
+            push(
+                q,
+                q,
+                Look::Note,
+                Some(tr("pb.note.waits").to_owned()),
+                m,
+                0.0,
+            );
         }
         E::Requeued { queue, .. } => {
             let q = at(&queue_key(queue));
-            push(q, q, Look::Note, Some("requeued".to_owned()), m, 0.0);
+            push(
+                q,
+                q,
+                Look::Note,
+                Some(tr("pb.note.requeued").to_owned()),
+                m,
+                0.0,
+            );
         }
         E::Dropped { queue, why, .. } => {
             let q = at(&queue_key(queue));
-            let note = format!("dropped: {}", drop_word(*why));
+            let note = tr_with("pb.note.dropped", &[("why", drop_word(*why))]);
             push(q, q, Look::Gone, Some(note), m, 0.0);
         }
         E::Expired { queue, .. } => {
             let q = at(&queue_key(queue));
-            push(q, q, Look::Gone, Some("expired".to_owned()), m, 0.0);
+            push(
+                q,
+                q,
+                Look::Gone,
+                Some(tr("pb.note.expired").to_owned()),
+                m,
+                0.0,
+            );
         }
         E::Delivered {
             queue, consumer, ..
@@ -254,7 +286,14 @@ pub fn tokens_for(
         E::Acked { consumer, .. } => {
             let c = at(&format!("consumer:{}", consumer.id));
             let q = queue_of_consumer(consumer.id.as_ref(), at);
-            push(c, q.or(c), Look::Ack, Some("ack".to_owned()), m, 0.0);
+            push(
+                c,
+                q.or(c),
+                Look::Ack,
+                Some(tr("pb.note.ack").to_owned()),
+                m,
+                0.0,
+            );
         }
         E::Nacked {
             consumer, requeue, ..
@@ -264,16 +303,13 @@ pub fn tokens_for(
         } => {
             let c = at(&format!("consumer:{}", consumer.id));
             let q = queue_of_consumer(consumer.id.as_ref(), at);
-            let word = if matches!(e.what, E::Nacked { .. }) {
-                "nack"
-            } else {
-                "reject"
+            let key = match (matches!(e.what, E::Nacked { .. }), *requeue) {
+                (true, false) => "pb.note.nack",
+                (true, true) => "pb.note.nack_requeue",
+                (false, false) => "pb.note.reject",
+                (false, true) => "pb.note.reject_requeue",
             };
-            let note = if *requeue {
-                format!("{word}: requeue")
-            } else {
-                word.to_owned()
-            };
+            let note = tr(key).to_owned();
             push(c, q.or(c), Look::Nack, Some(note), m, 0.0);
         }
         E::DeadLettered {
@@ -286,7 +322,10 @@ pub fn tokens_for(
         } => {
             let q = at(&queue_key(queue));
             let x = at(&exchange_key(exchange));
-            let note = Some(format!("dead-lettered: {}", reason.as_str()));
+            let note = Some(tr_with(
+                "pb.note.dead_lettered",
+                &[("reason", reason.as_str())],
+            ));
             push(q, x.or(q), Look::DeadLetter, note, Some(*copy), 0.0);
             for target in queues {
                 push(
@@ -302,19 +341,33 @@ pub fn tokens_for(
         E::ConfirmAck { producer, .. } | E::ConfirmNack { producer, .. } => {
             let p = at(&format!("producer:{}", producer.id));
             let (look, note) = if matches!(e.what, E::ConfirmAck { .. }) {
-                (Look::Ack, "confirm: ack")
+                (Look::Ack, tr("pb.note.confirm_ack"))
             } else {
-                (Look::Nack, "confirm: nack")
+                (Look::Nack, tr("pb.note.confirm_nack"))
             };
             push(p, p, look, Some(note.to_owned()), m, 0.0);
         }
         E::ConsumerStarted { consumer, .. } => {
             let c = at(&format!("consumer:{}", consumer.id));
-            push(c, c, Look::Note, Some("subscribed".to_owned()), None, 0.0);
+            push(
+                c,
+                c,
+                Look::Note,
+                Some(tr("pb.note.subscribed").to_owned()),
+                None,
+                0.0,
+            );
         }
         E::ConsumerKilled { consumer, .. } => {
             let c = at(&format!("consumer:{}", consumer.id));
-            push(c, c, Look::Nack, Some("killed".to_owned()), None, 0.0);
+            push(
+                c,
+                c,
+                Look::Nack,
+                Some(tr("pb.note.killed").to_owned()),
+                None,
+                0.0,
+            );
         }
         E::ConsumerCancelled { .. }
         | E::ChannelClosed { .. }
@@ -327,13 +380,13 @@ pub fn tokens_for(
 fn drop_word(why: crate::sim::explain::DropWhy) -> &'static str {
     use crate::sim::explain::DropWhy as D;
     match why {
-        D::Overflow => "max-length",
-        D::RejectPublish => "queue full",
-        D::Expired => "TTL",
-        D::Rejected => "rejected",
-        D::DeadLetterUnroutable => "no route",
-        D::Purged => "purged",
-        D::QueueDeleted => "queue deleted",
+        D::Overflow => tr("pb.why.max_length"),
+        D::RejectPublish => tr("pb.why.queue_full"),
+        D::Expired => tr("pb.why.ttl"),
+        D::Rejected => tr("pb.why.rejected"),
+        D::DeadLetterUnroutable => tr("pb.why.no_route"),
+        D::Purged => tr("pb.why.purged"),
+        D::QueueDeleted => tr("pb.why.queue_deleted"),
     }
 }
 

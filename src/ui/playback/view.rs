@@ -72,11 +72,15 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             .unwrap_or(0);
         Cmd::Seek(v)
     });
-    let status = format!(
-        "{} {pos} / {end}{} \u{b7} t = {} ms",
-        t("event"),
-        if idle { t(" (idle)") } else { "" },
-        pb.sim().now().ms()
+    let status = crate::ui::i18n::tr_with(
+        "pb.status",
+        &[
+            ("event", t("event")),
+            ("pos", &pos.to_string()),
+            ("end", &end.to_string()),
+            ("idle", if idle { t(" (idle)") } else { "" }),
+            ("ms", &pb.sim().now().ms().to_string()),
+        ],
     );
     html! {
         <div class="playback-bar" role="toolbar" aria-label={t("Playback")}>
