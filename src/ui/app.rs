@@ -21,6 +21,8 @@ use super::editor::{EditorAction, EditorState};
 use super::i18n::{self, Lang, tr, tr_with};
 use super::icons;
 use super::menu::{self, ShellActions};
+use super::playback::controller::{self as playback, Cmd, Controller};
+use super::playback::view as pb_view;
 use super::shell_icons;
 use super::state::{Theme, UiAction, UiState};
 
@@ -103,10 +105,150 @@ pub fn app() -> Html {
         });
     }
 
+    // Playback: the simulator lives outside the reducer (see ui::playback::controller).
+    let ctl = use_mut_ref(|| {
+        Controller::new(
+            crate::scenario::to_sim::to_sim(&state.editor.doc),
+            browser::prefers_reduced_motion(),
+        )
+    });
+    let force = use_force_update();
+    if let Ok(mut c) = ctl.try_borrow_mut() {
+        c.set_rerender(Rc::new(move || force.force_update()));
+    }
+    // The host page's play/pause/step (embed postMessage API), made once so the shell's
+    // message listener is not re-installed on every render.
+    let host_playback = {
+        let ctl = ctl.clone();
+        use_memo((), move |_| {
+            Callback::from(move |cmd: menu::PlaybackCommand| {
+                let playing = ctl.try_borrow().map(|c| c.pb.playing).unwrap_or(false);
+                let run = match cmd {
+                    menu::PlaybackCommand::Play => (!playing).then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Pause => playing.then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Step => Some(Cmd::Step),
+                };
+                if let Some(run) = run {
+                    playback::run(&ctl, run);
+                }
+            })
+        })
+    };
+    let send: Callback<Cmd> = {
+        let ctl = ctl.clone();
+        Callback::from(move |cmd| playback::run(&ctl, cmd))
+    };
+    {
+        let ctl = ctl.clone();
+        let doc = Rc::clone(&state.editor.doc);
+        use_effect_with(state.editor.revision, move |_| {
+            let changed = ctl
+                .try_borrow_mut()
+                .map(|mut c| c.rebuild(crate::scenario::to_sim::to_sim(&doc)))
+                .unwrap_or(false);
+            if changed {
+                playback::run(&ctl, Cmd::Reset);
+            }
+        });
+    }
+    use_effect(|| {
+        // Keep the current log entry in view by scrolling the log only (scrollIntoView would
+        // also scroll the page on a phone, away from the diagram).
+        let doc = web_sys::window().and_then(|w| w.document());
+        let find = |sel: &str| {
+            doc.as_ref()
+                .and_then(|d| d.query_selector(sel).ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        };
+        if let (Some(log), Some(li)) = (find(".pb-log"), find(".pb-log li.current")) {
+            let (top, h) = (li.offset_top(), li.offset_height());
+            let (view, lh) = (log.scroll_top(), log.client_height());
+            if top < view || top + h > view + lh {
+                log.set_scroll_top(top + h - lh + 4);
+            }
+        }
+    });
+    let tokens_ref = use_node_ref();
+    {
+        let ctl = ctl.clone();
+        let tokens_ref = tokens_ref.clone();
+        use_effect(move || {
+            if let (Some(g), Ok(mut c)) =
+                (tokens_ref.cast::<web_sys::Element>(), ctl.try_borrow_mut())
+            {
+                c.attach(g);
+            }
+        });
+    }
+    {
+        let ctl = ctl.clone();
+        let send = send.clone();
+        use_effect_with((), move |_| {
+            let bench = browser::query_number("tokens");
+            if let Some(n) = bench
+                && let Ok(mut c) = ctl.try_borrow_mut()
+            {
+                c.set_bench(n);
+            }
+            if bench.is_some() {
+                playback::kick(&ctl);
+            }
+            let window = web_sys::window();
+            let keys = window.as_ref().map(|w| {
+                let options = EventListenerOptions::enable_prevent_default();
+                let send = send.clone();
+                EventListener::new_with_options(w, "keydown", options, move |e| {
+                    if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>()
+                        && !e.default_prevented()
+                        && let Some(cmd) = playback_shortcut(e)
+                    {
+                        e.prevent_default();
+                        send.emit(cmd);
+                    }
+                })
+            });
+            // Tokens are not Yew nodes: one listener on the document finds the clicked one.
+            let clicks = window.and_then(|w| w.document()).map(|d| {
+                EventListener::new(&d, "click", move |e| {
+                    let m = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest(".tokens [data-m]").ok().flatten())
+                        .and_then(|el| el.get_attribute("data-m"))
+                        .and_then(|v| v.parse::<u64>().ok());
+                    if let Some(m) = m {
+                        send.emit(Cmd::Inspect(Some(crate::broker::MessageId(m))));
+                    }
+                })
+            });
+            move || {
+                drop(keys);
+                drop(clicks);
+            }
+        });
+    }
+    let counts: BTreeMap<String, graph::QueueCounts> = ctl
+        .try_borrow()
+        .map(|c| {
+            c.pb.counts()
+                .queues
+                .into_iter()
+                .map(|(q, (ready, unacked))| {
+                    (
+                        q.to_string(),
+                        graph::QueueCounts {
+                            ready: u64::from(ready),
+                            unacked: u64::from(unacked),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
-        use_memo(state.editor.revision, move |_| {
-            graph::build(&doc, &BTreeMap::new())
+        use_memo((state.editor.revision, counts), move |(_, counts)| {
+            graph::build(&doc, counts)
         })
     };
 
@@ -124,6 +266,36 @@ pub fn app() -> Html {
         Theme::Dark => (tr("theme.to_light"), icons::SUN),
     };
     let ed: Rc<EditorState> = Rc::new(state.editor.clone());
+    if let Ok(mut c) = ctl.try_borrow_mut() {
+        c.positions = pb_view::positions(&graph, &|p| ed.to_draw(p), &ed.doc);
+        c.pb.set_lang(match i18n::current() {
+            Lang::ZhCn => crate::sim::Lang::ZhCn,
+            Lang::En => crate::sim::Lang::En,
+        });
+    }
+    let (vx, vy, vw, vh) = ed.view.view_box(
+        ed.viewport
+            .unwrap_or(super::editor::state::Size { w: 960.0, h: 540.0 }),
+    );
+    let view_box = format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}");
+    let context: Vec<String> = state
+        .log
+        .iter()
+        .rev()
+        .take(1)
+        .map(|e| e.text.clone())
+        .collect();
+    let (pb_bar, pb_overlay, pb_caption, pb_log, pb_chart, pb_panel) = match ctl.try_borrow() {
+        Ok(c) => (
+            pb_view::controls(&c, &send),
+            pb_view::overlay(&c, view_box, &tokens_ref, &send),
+            pb_view::caption(&c),
+            pb_view::event_log(&c, &send, &context),
+            pb_view::depth_chart(&c),
+            c.selected.map(|m| pb_view::message_panel(&c, &send, m)),
+        ),
+        Err(_) => Default::default(),
+    };
     let zoom_percent = (ed.view.scale * 100.0).round();
     let selected_text = match ed.selection.len() {
         0 => tr("status.nothing_selected").to_owned(),
@@ -184,7 +356,7 @@ pub fn app() -> Html {
                 </div>
                 <p class="tagline">{ tr("app.tagline") }</p>
                 <div class="header-actions">
-                    <ShellActions doc={Rc::clone(&ed.doc)} edit={edit.clone()} />
+                    <ShellActions doc={Rc::clone(&ed.doc)} edit={edit.clone()} playback={Some((*host_playback).clone())} />
                     <label class="lang-picker" title={tr("lang.label")}>
                         <span class="visually-hidden">{ tr("lang.label") }</span>
                         { icons::icon(shell_icons::GLOBE) }
@@ -226,19 +398,24 @@ pub fn app() -> Html {
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ tr("tool.fit.text") }</span></button>
                 </div>
             </div>
+            { pb_bar }
             { storage_notice.unwrap_or_default() }
             <main class="workspace">
                 <section class="diagram-area" aria-label={tr("area.diagram")}>
                     <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
+                    { pb_overlay }
                 </section>
-                <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} />
+                { pb_caption }
+                { match pb_panel {
+                    Some(panel) => panel,
+                    None => html! { <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} /> },
+                } }
                 <section class="log-area" aria-labelledby="log-title">
                     <h2 id="log-title" class="log-title">{ tr("log.title") }</h2>
-                    <ol class="log" role="log" aria-live="polite">
-                        { for state.log.iter().rev().map(|e| html! {
-                            <li key={e.seq}><span class="log-seq">{ format!("#{}", e.seq) }</span>{ e.text.clone() }</li>
-                        }) }
-                    </ol>
+                    <div class="log-body">
+                        { pb_log }
+                        { pb_chart }
+                    </div>
                 </section>
             </main>
             <footer class="status-bar">
@@ -261,6 +438,36 @@ fn kind_word(word: &'static str) -> &'static str {
         "queue" => tr("kind.queue"),
         "consumer" => tr("kind.consumer"),
         other => other,
+    }
+}
+
+/// Space plays or pauses, → steps, ← steps back; never while typing or on a focused control
+/// (where Space and the arrows already mean something).
+fn playback_shortcut(e: &web_sys::KeyboardEvent) -> Option<Cmd> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let busy = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+            ) || el
+                .closest("[contenteditable], .node")
+                .ok()
+                .flatten()
+                .is_some()
+        });
+    if busy {
+        return None;
+    }
+    match e.key().as_str() {
+        " " => Some(Cmd::PlayPause),
+        "ArrowRight" => Some(Cmd::Step),
+        "ArrowLeft" => Some(Cmd::StepBack),
+        _ => None,
     }
 }
 

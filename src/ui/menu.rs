@@ -16,7 +16,8 @@ use yew::prelude::*;
 use crate::scenario::Scenario;
 
 use super::editor::EditorAction;
-use super::embed::{self, EmbedOptions, HostCommand, PlaybackCommand};
+pub use super::embed::PlaybackCommand;
+use super::embed::{self, EmbedOptions, HostCommand};
 use super::i18n::{Lang, tr, tr_with, use_lang};
 use super::icons;
 use super::lessons;
@@ -229,7 +230,7 @@ pub fn shell_actions(props: &ShellActionsProps) -> Html {
         let edit = props.edit.clone();
         let playback = props.playback.clone();
         let notice = notice.setter();
-        use_effect_with(props.playback.clone(), move |_| {
+        use_effect_with((), move |_| {
             if page_options().autoplay
                 && let Some(cb) = &playback
             {

@@ -20,6 +20,7 @@ pub mod icons;
 pub mod lessons;
 pub mod menu;
 pub mod panic;
+pub mod playback;
 pub mod share;
 pub mod shell_icons;
 pub mod state;
