@@ -21,7 +21,7 @@ use crate::scenario::Point;
 use crate::sim::{SimConfig, SimEvent};
 
 /// Shortest wall time between two Yew renders while playing.
-pub const RENDER_EVERY_MS: f64 = 100.0;
+pub const RENDER_EVERY_MS: f64 = 200.0;
 /// Tokens spawned per frame at most (a 64× burst shows its last events' tokens).
 const SPAWN_PER_FRAME: usize = 400;
 
