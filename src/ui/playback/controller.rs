@@ -21,7 +21,7 @@ use crate::scenario::Point;
 use crate::sim::{SimConfig, SimEvent};
 
 /// Shortest wall time between two Yew renders while playing.
-pub const RENDER_EVERY_MS: f64 = 100.0;
+pub const RENDER_EVERY_MS: f64 = 200.0;
 /// Tokens spawned per frame at most (a 64× burst shows its last events' tokens).
 const SPAWN_PER_FRAME: usize = 400;
 
@@ -58,7 +58,7 @@ pub struct Controller {
     pub positions: BTreeMap<String, Point>,
     layer: TokenLayer,
     rerender: Option<Rc<dyn Fn()>>,
-    frame: Option<Rc<Closure<dyn FnMut(f64)>>>,
+    frame: Option<FrameCallback>,
     running: bool,
     last_ts: Option<f64>,
     now: f64,
@@ -70,6 +70,9 @@ pub struct Controller {
 
 /// The shared handle.
 pub type Shared = Rc<RefCell<Controller>>;
+
+/// The frame callback, kept alive as long as the controller.
+type FrameCallback = Rc<Closure<dyn FnMut(f64)>>;
 
 impl Controller {
     /// A controller for `config`.

@@ -5,27 +5,52 @@
 //! requestAnimationFrame timestamps. Why not Yew: diffing a thousand moving tokens sixty times
 //! a second would cost far more than the attribute writes themselves.
 
-use std::fmt::Write;
-
+use js_sys::{Array, Float32Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::{Document, Element};
 
 use super::tokens::{Look, TokenSpec, hue};
 use crate::scenario::Point;
+
+// The per-frame writes happen in JS: handing each transform string from wasm to JS costs a
+// UTF-8 decode per call, while one Float32Array of positions per frame costs one copy.
+#[wasm_bindgen(inline_js = r#"
+export function place(els, buf) {
+  const n = els.length;
+  for (let i = 0; i < n; i++) {
+    const e = els[i], x = buf[3 * i], y = buf[3 * i + 1], o = buf[3 * i + 2];
+    if (e.__x !== x || e.__y !== y) {
+      e.__x = x; e.__y = y;
+      e.setAttribute('transform', 'translate(' + x.toFixed(1) + ' ' + y.toFixed(1) + ')');
+    }
+    if (e.__o !== o) { e.__o = o; e.setAttribute('opacity', o); }
+  }
+}
+export function take(els, i) {
+  const e = els[i];
+  els[i] = els[els.length - 1];
+  els.pop();
+  e.setAttribute('visibility', 'hidden');
+  e.__x = e.__y = e.__o = undefined;
+  return e;
+}
+"#)]
+extern "C" {
+    fn place(els: &Array, buf: &Float32Array);
+    fn take(els: &Array, i: u32) -> Element;
+}
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// Tokens beyond this many are not drawn (the counts on the nodes still say everything).
 pub const MAX_TOKENS: usize = 2500;
 
 struct Active {
-    el: Element,
     spec: TokenSpec,
     /// Wall ms (rAF timestamp) it starts, and its wall duration.
     start: f64,
     dur: f64,
     /// Loops forever (benchmark tokens).
     looping: bool,
-    /// Last transform written, to skip identical writes.
-    last: (i32, i32, i32),
 }
 
 /// The token layer's DOM state.
@@ -33,11 +58,18 @@ pub struct TokenLayer {
     group: Option<Element>,
     doc: Option<Document>,
     active: Vec<Active>,
+    /// The elements of `active`, index for index, on the JS side.
+    els: Array,
     pool: Vec<Element>,
-    buf: String,
+    buf: Vec<f32>,
     /// Jump to the end instead of animating (prefers-reduced-motion).
     pub reduced_motion: bool,
+    crowded: bool,
 }
+
+/// Above this many tokens their labels are hidden: nobody reads a thousand moving labels, and
+/// drawing text is most of a software-rendered frame.
+pub const LABELS_UP_TO: usize = 150;
 
 fn ease(p: f64) -> f64 {
     // Smooth start and stop: a student's eye can follow a token that does not jerk.
@@ -51,9 +83,11 @@ impl TokenLayer {
             group: None,
             doc: web_sys::window().and_then(|w| w.document()),
             active: Vec::new(),
+            els: Array::new(),
             pool: Vec::new(),
-            buf: String::new(),
+            buf: Vec::new(),
             reduced_motion,
+            crowded: false,
         }
     }
 
@@ -78,9 +112,9 @@ impl TokenLayer {
 
     /// Removes every token (a seek or reset: what was moving is no longer happening).
     pub fn clear(&mut self) {
-        for a in self.active.drain(..) {
-            let _ = a.el.set_attribute("visibility", "hidden");
-            self.pool.push(a.el);
+        self.active.clear();
+        while self.els.length() > 0 {
+            self.pool.push(take(&self.els, 0));
         }
     }
 
@@ -145,20 +179,23 @@ impl TokenLayer {
         if let Some(t) = children.item(2) {
             t.set_text_content(spec.note.as_deref());
         }
-        let _ = el.set_attribute("opacity", "1");
+        let _ = el.set_attribute(
+            "transform",
+            &format!("translate({:.1} {:.1})", spec.from.x, spec.from.y),
+        );
+        self.els.push(&el);
         self.active.push(Active {
-            el,
             spec,
             start: now,
             dur: dur.max(1.0),
             looping,
-            last: (i32::MIN, 0, 0),
         });
     }
 
     /// Positions every token for wall time `now`; removes finished ones. Returns how many
     /// remain.
     pub fn update(&mut self, now: f64) -> usize {
+        self.buf.clear();
         let mut i = 0;
         while i < self.active.len() {
             let a = &mut self.active[i];
@@ -168,9 +205,8 @@ impl TokenLayer {
                 p = p.fract();
             }
             if p >= 1.0 {
-                let a = self.active.swap_remove(i);
-                let _ = a.el.set_attribute("visibility", "hidden");
-                self.pool.push(a.el);
+                self.active.swap_remove(i);
+                self.pool.push(take(&self.els, i as u32));
                 continue;
             }
             let d = a.spec.delay;
@@ -194,25 +230,27 @@ impl TokenLayer {
             }
             // Hidden until its leg starts; a token that ends here fades over its last third.
             let opacity = if d > 0.0 && p < d {
-                0
+                0.0
             } else if stays || matches!(a.spec.look, Look::Gone | Look::Ack | Look::Nack) {
-                (((1.0 - q) * 3.0).min(1.0) * 100.0) as i32
+                ((1.0 - q) * 3.0).min(1.0)
             } else {
-                100
+                1.0
             };
-            let key = ((at.x * 10.0) as i32, (at.y * 10.0) as i32, opacity);
-            if key != a.last {
-                self.buf.clear();
-                let _ = write!(self.buf, "translate({:.1} {:.1})", at.x, at.y);
-                let _ = a.el.set_attribute("transform", &self.buf);
-                if opacity != a.last.2 {
-                    self.buf.clear();
-                    let _ = write!(self.buf, "{}", f64::from(opacity) / 100.0);
-                    let _ = a.el.set_attribute("opacity", &self.buf);
-                }
-                a.last = key;
-            }
+            // Rounded so an unchanged position or opacity is skipped on the JS side.
+            self.buf.push(((at.x * 10.0).round() / 10.0) as f32);
+            self.buf.push(((at.y * 10.0).round() / 10.0) as f32);
+            self.buf.push(((opacity * 100.0).round() / 100.0) as f32);
             i += 1;
+        }
+        let crowded = self.active.len() > LABELS_UP_TO;
+        if crowded != self.crowded
+            && let Some(g) = &self.group
+        {
+            self.crowded = crowded;
+            let _ = g.set_attribute("class", if crowded { "tokens crowded" } else { "tokens" });
+        }
+        if !self.active.is_empty() {
+            place(&self.els, &Float32Array::from(self.buf.as_slice()));
         }
         self.active.len()
     }

@@ -116,7 +116,7 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
 pub fn event_log(c: &Controller, send: &Callback<Cmd>, context: &[String]) -> Html {
     let pb = &c.pb;
     let evs = pb.events();
-    let shown = evs.len().min(150);
+    let shown = evs.len().min(80);
     let pos = pb.position();
     html! {
         <ol class="log pb-log" role="log" aria-live="polite" aria-label={t("Event log")}>
