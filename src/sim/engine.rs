@@ -274,6 +274,11 @@ impl Simulator {
             .map(|(id, l)| (*id, &l.message, l.copies))
     }
 
+    /// The stored copy of a live message (for inspecting its body, properties and headers).
+    pub fn message(&self, message: MessageId) -> Option<&Arc<Message>> {
+        self.messages.get(&message).map(|l| &l.message)
+    }
+
     /// Unacked deliveries a consumer holds (by index in the config).
     pub fn consumer_unacked(&self, consumer: usize) -> Option<u32> {
         self.consumers.get(consumer).map(|c| c.unacked)

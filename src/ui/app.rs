@@ -18,13 +18,23 @@ use super::editor::fields::Target;
 use super::editor::graph;
 use super::editor::inspector::Inspector;
 use super::editor::{EditorAction, EditorState};
+use super::i18n::{self, Lang, tr, tr_with};
 use super::icons;
+use super::menu::{self, ShellActions};
+use super::playback::controller::{self as playback, Cmd, Controller};
+use super::playback::view as pb_view;
+use super::shell_icons;
 use super::state::{Theme, UiAction, UiState};
 
 /// The whole app. Mount it with `yew::Renderer::<App>`.
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
+        // An embed shows the scenario in its link and never touches the user's autosave.
+        if menu::page_options().embed {
+            let (doc, notice) = menu::embed_start_document();
+            return UiState::new(browser::initial_theme(), doc, notice);
+        }
         let restored = autosave::load();
         UiState::new(browser::initial_theme(), restored.scenario, restored.notice)
     });
@@ -33,6 +43,28 @@ pub fn app() -> Html {
         Callback::from(move |a| state.dispatch(a))
     };
     let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
+    // The language lives outside the reducer: switching it re-renders in place and changes no
+    // document state (selection, history and view stay as they are).
+    let lang = use_state(|| {
+        let lang = i18n::initial_language();
+        i18n::apply_language(lang);
+        lang
+    });
+    let lang_now = *lang;
+    let on_language = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            let picked = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|s| Lang::from_tag(&s.value()));
+            if let Some(picked) = picked {
+                i18n::apply_language(picked);
+                i18n::store_language(picked);
+                lang.set(picked);
+            }
+        })
+    };
 
     use_effect_with(state.theme, |theme| browser::apply_theme(*theme));
 
@@ -41,11 +73,14 @@ pub fn app() -> Html {
         let doc = Rc::clone(&state.editor.doc);
         let dispatch = dispatch.clone();
         use_effect_with(state.editor.revision, move |_| {
-            match autosave::save(&doc) {
-                Ok(()) => {}
-                Err(e) => dispatch.emit(UiAction::StorageProblem(Some(format!(
-                    "Your diagram could not be saved in this browser: {e}. Keep this tab open or export it."
-                )))),
+            if menu::page_options().embed {
+                return;
+            }
+            if let Err(e) = autosave::save(&doc) {
+                dispatch.emit(UiAction::StorageProblem(Some(tr_with(
+                    "storage.save_failed",
+                    &[("error", &e.to_string())],
+                ))));
             }
         });
     }
@@ -70,10 +105,150 @@ pub fn app() -> Html {
         });
     }
 
+    // Playback: the simulator lives outside the reducer (see ui::playback::controller).
+    let ctl = use_mut_ref(|| {
+        Controller::new(
+            crate::scenario::to_sim::to_sim(&state.editor.doc),
+            browser::prefers_reduced_motion(),
+        )
+    });
+    let force = use_force_update();
+    if let Ok(mut c) = ctl.try_borrow_mut() {
+        c.set_rerender(Rc::new(move || force.force_update()));
+    }
+    // The host page's play/pause/step (embed postMessage API), made once so the shell's
+    // message listener is not re-installed on every render.
+    let host_playback = {
+        let ctl = ctl.clone();
+        use_memo((), move |_| {
+            Callback::from(move |cmd: menu::PlaybackCommand| {
+                let playing = ctl.try_borrow().map(|c| c.pb.playing).unwrap_or(false);
+                let run = match cmd {
+                    menu::PlaybackCommand::Play => (!playing).then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Pause => playing.then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Step => Some(Cmd::Step),
+                };
+                if let Some(run) = run {
+                    playback::run(&ctl, run);
+                }
+            })
+        })
+    };
+    let send: Callback<Cmd> = {
+        let ctl = ctl.clone();
+        Callback::from(move |cmd| playback::run(&ctl, cmd))
+    };
+    {
+        let ctl = ctl.clone();
+        let doc = Rc::clone(&state.editor.doc);
+        use_effect_with(state.editor.revision, move |_| {
+            let changed = ctl
+                .try_borrow_mut()
+                .map(|mut c| c.rebuild(crate::scenario::to_sim::to_sim(&doc)))
+                .unwrap_or(false);
+            if changed {
+                playback::run(&ctl, Cmd::Reset);
+            }
+        });
+    }
+    use_effect(|| {
+        // Keep the current log entry in view by scrolling the log only (scrollIntoView would
+        // also scroll the page on a phone, away from the diagram).
+        let doc = web_sys::window().and_then(|w| w.document());
+        let find = |sel: &str| {
+            doc.as_ref()
+                .and_then(|d| d.query_selector(sel).ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        };
+        if let (Some(log), Some(li)) = (find(".pb-log"), find(".pb-log li.current")) {
+            let (top, h) = (li.offset_top(), li.offset_height());
+            let (view, lh) = (log.scroll_top(), log.client_height());
+            if top < view || top + h > view + lh {
+                log.set_scroll_top(top + h - lh + 4);
+            }
+        }
+    });
+    let tokens_ref = use_node_ref();
+    {
+        let ctl = ctl.clone();
+        let tokens_ref = tokens_ref.clone();
+        use_effect(move || {
+            if let (Some(g), Ok(mut c)) =
+                (tokens_ref.cast::<web_sys::Element>(), ctl.try_borrow_mut())
+            {
+                c.attach(g);
+            }
+        });
+    }
+    {
+        let ctl = ctl.clone();
+        let send = send.clone();
+        use_effect_with((), move |_| {
+            let bench = browser::query_number("tokens");
+            if let Some(n) = bench
+                && let Ok(mut c) = ctl.try_borrow_mut()
+            {
+                c.set_bench(n);
+            }
+            if bench.is_some() {
+                playback::kick(&ctl);
+            }
+            let window = web_sys::window();
+            let keys = window.as_ref().map(|w| {
+                let options = EventListenerOptions::enable_prevent_default();
+                let send = send.clone();
+                EventListener::new_with_options(w, "keydown", options, move |e| {
+                    if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>()
+                        && !e.default_prevented()
+                        && let Some(cmd) = playback_shortcut(e)
+                    {
+                        e.prevent_default();
+                        send.emit(cmd);
+                    }
+                })
+            });
+            // Tokens are not Yew nodes: one listener on the document finds the clicked one.
+            let clicks = window.and_then(|w| w.document()).map(|d| {
+                EventListener::new(&d, "click", move |e| {
+                    let m = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest(".tokens [data-m]").ok().flatten())
+                        .and_then(|el| el.get_attribute("data-m"))
+                        .and_then(|v| v.parse::<u64>().ok());
+                    if let Some(m) = m {
+                        send.emit(Cmd::Inspect(Some(crate::broker::MessageId(m))));
+                    }
+                })
+            });
+            move || {
+                drop(keys);
+                drop(clicks);
+            }
+        });
+    }
+    let counts: BTreeMap<String, graph::QueueCounts> = ctl
+        .try_borrow()
+        .map(|c| {
+            c.pb.counts()
+                .queues
+                .into_iter()
+                .map(|(q, (ready, unacked))| {
+                    (
+                        q.to_string(),
+                        graph::QueueCounts {
+                            ready: u64::from(ready),
+                            unacked: u64::from(unacked),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
-        use_memo(state.editor.revision, move |_| {
-            graph::build(&doc, &BTreeMap::new())
+        use_memo((state.editor.revision, counts), move |(_, counts)| {
+            graph::build(&doc, counts)
         })
     };
 
@@ -87,13 +262,43 @@ pub fn app() -> Html {
         })
     };
     let (theme_label, theme_icon) = match state.theme {
-        Theme::Light => ("Switch to dark theme", icons::MOON),
-        Theme::Dark => ("Switch to light theme", icons::SUN),
+        Theme::Light => (tr("theme.to_dark"), icons::MOON),
+        Theme::Dark => (tr("theme.to_light"), icons::SUN),
     };
     let ed: Rc<EditorState> = Rc::new(state.editor.clone());
+    if let Ok(mut c) = ctl.try_borrow_mut() {
+        c.positions = pb_view::positions(&graph, &|p| ed.to_draw(p), &ed.doc);
+        c.pb.set_lang(match i18n::current() {
+            Lang::ZhCn => crate::sim::Lang::ZhCn,
+            Lang::En => crate::sim::Lang::En,
+        });
+    }
+    let (vx, vy, vw, vh) = ed.view.view_box(
+        ed.viewport
+            .unwrap_or(super::editor::state::Size { w: 960.0, h: 540.0 }),
+    );
+    let view_box = format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}");
+    let context: Vec<String> = state
+        .log
+        .iter()
+        .rev()
+        .take(1)
+        .map(|e| e.text.clone())
+        .collect();
+    let (pb_bar, pb_overlay, pb_caption, pb_log, pb_chart, pb_panel) = match ctl.try_borrow() {
+        Ok(c) => (
+            pb_view::controls(&c, &send),
+            pb_view::overlay(&c, view_box, &tokens_ref, &send),
+            pb_view::caption(&c),
+            pb_view::event_log(&c, &send, &context),
+            pb_view::depth_chart(&c),
+            c.selected.map(|m| pb_view::message_panel(&c, &send, m)),
+        ),
+        Err(_) => Default::default(),
+    };
     let zoom_percent = (ed.view.scale * 100.0).round();
     let selected_text = match ed.selection.len() {
-        0 => "Nothing selected".to_owned(),
+        0 => tr("status.nothing_selected").to_owned(),
         1 => ed
             .primary()
             .and_then(|t| match t {
@@ -101,10 +306,15 @@ pub fn app() -> Html {
                 _ => None,
             })
             .map_or_else(
-                || "Selected: a binding".to_owned(),
-                |n| format!("Selected: {} {}", n.kind.word(), n.name),
+                || tr("status.selected_binding").to_owned(),
+                |n| {
+                    tr_with(
+                        "status.selected_node",
+                        &[("kind", kind_word(n.kind.word())), ("name", &n.name)],
+                    )
+                },
             ),
-        n => format!("Selected: {n} items"),
+        n => tr_with("status.selected_items", &[("count", &n.to_string())]),
     };
     let has_selection = !ed.selection.is_empty();
     let tool = |label: &'static str,
@@ -125,12 +335,13 @@ pub fn app() -> Html {
         html! {
             <div class="page-notice" role="alert">
                 <span>{ n }</span>
-                <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| UiAction::StorageProblem(None))}>{ "Dismiss" }</button>
+                <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| UiAction::StorageProblem(None))}>{ tr("notice.dismiss") }</button>
             </div>
         }
     });
 
     html! {
+        <ContextProvider<Lang> context={lang_now}>
         <div class="app">
             <header class="app-header">
                 <div class="brand">
@@ -143,63 +354,120 @@ pub fn app() -> Html {
                     </svg>
                     <h1 class="brand-name">{ "warren" }</h1>
                 </div>
-                <p class="tagline">{ "See what RabbitMQ does with every message" }</p>
+                <p class="tagline">{ tr("app.tagline") }</p>
                 <div class="header-actions">
+                    <ShellActions doc={Rc::clone(&ed.doc)} edit={edit.clone()} playback={Some((*host_playback).clone())} />
+                    <label class="lang-picker" title={tr("lang.label")}>
+                        <span class="visually-hidden">{ tr("lang.label") }</span>
+                        { icons::icon(shell_icons::GLOBE) }
+                        <select class="lang-select" aria-label={tr("lang.label")} onchange={on_language}>
+                            { for Lang::ALL.iter().map(|l| html! {
+                                <option value={l.tag()} lang={l.tag()} selected={*l == lang_now}>{ l.native_name() }</option>
+                            }) }
+                        </select>
+                    </label>
                     <button type="button" class="icon-button theme-toggle" aria-label={theme_label}
                         title={theme_label} onclick={toggle_theme}>{ icons::icon(theme_icon) }</button>
                 </div>
             </header>
-            <div class="toolbar" role="toolbar" aria-label="Diagram tools">
+            <div class="toolbar" role="toolbar" aria-label={tr("toolbar.label")}>
                 <Palette state={Rc::clone(&ed)} dispatch={edit.clone()} />
-                <div class="button-group" role="group" aria-label="History">
-                    { tool("Undo", "Undo (Ctrl+Z)", icons::UNDO, None, EditorAction::Undo, !ed.can_undo()) }
-                    { tool("Redo", "Redo (Shift+Ctrl+Z)", icons::REDO, None, EditorAction::Redo, !ed.can_redo()) }
+                <div class="button-group" role="group" aria-label={tr("toolbar.history")}>
+                    { tool(tr("tool.undo"), tr("tool.undo.title"), icons::UNDO, None, EditorAction::Undo, !ed.can_undo()) }
+                    { tool(tr("tool.redo"), tr("tool.redo.title"), icons::REDO, None, EditorAction::Redo, !ed.can_redo()) }
                 </div>
-                <div class="button-group" role="group" aria-label="Selection">
-                    { tool("Duplicate", "Duplicate the selection (Ctrl+D)", icons::COPY, None, EditorAction::Duplicate, !has_selection) }
-                    { tool("Delete", "Delete the selection (Delete)", icons::TRASH, None, EditorAction::Delete, !has_selection) }
+                <div class="button-group" role="group" aria-label={tr("toolbar.selection")}>
+                    { tool(tr("tool.duplicate"), tr("tool.duplicate.title"), icons::COPY, None, EditorAction::Duplicate, !has_selection) }
+                    { tool(tr("tool.delete"), tr("tool.delete.title"), icons::TRASH, None, EditorAction::Delete, !has_selection) }
                 </div>
-                <div class="button-group" role="group" aria-label="Diagram">
-                    { tool("New empty diagram", "Start a blank diagram (undoable)", icons::NEW, None, EditorAction::New, false) }
-                    { tool("Auto-layout", "Lay the diagram out automatically", icons::LAYOUT, None, EditorAction::AutoLayout, false) }
-                    <button type="button" class={classes!("tool-button", ed.snap.then_some("on"))} aria-label="Snap to grid"
-                        aria-pressed={if ed.snap { "true" } else { "false" }} title="Snap moved nodes to the grid"
+                <div class="button-group" role="group" aria-label={tr("toolbar.diagram")}>
+                    { tool(tr("tool.new"), tr("tool.new.title"), icons::NEW, None, EditorAction::New, false) }
+                    { tool(tr("tool.layout"), tr("tool.layout.title"), icons::LAYOUT, None, EditorAction::AutoLayout, false) }
+                    <button type="button" class={classes!("tool-button", ed.snap.then_some("on"))} aria-label={tr("tool.snap")}
+                        aria-pressed={if ed.snap { "true" } else { "false" }} title={tr("tool.snap.title")}
                         onclick={edit.reform(|_: MouseEvent| EditorAction::ToggleSnap)}>{ icons::icon(icons::GRID) }</button>
                 </div>
                 <div class="toolbar-spacer"></div>
-                <div class="button-group" role="group" aria-label="Zoom">
-                    <button type="button" class="tool-button" aria-label="Zoom out" title="Zoom out (−)"
+                <div class="button-group" role="group" aria-label={tr("toolbar.zoom")}>
+                    <button type="button" class="tool-button" aria-label={tr("tool.zoom_out")} title={tr("tool.zoom_out.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomOut)}>{ icons::icon(icons::ZOOM_OUT) }</button>
-                    <output class="zoom-level" aria-label="Zoom level">{ format!("{}%", super::num::fixed(zoom_percent, 0)) }</output>
-                    <button type="button" class="tool-button" aria-label="Zoom in" title="Zoom in (+)"
+                    <output class="zoom-level" aria-label={tr("tool.zoom_level")}>{ format!("{}%", super::num::fixed(zoom_percent, 0)) }</output>
+                    <button type="button" class="tool-button" aria-label={tr("tool.zoom_in")} title={tr("tool.zoom_in.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomIn)}>{ icons::icon(icons::ZOOM_IN) }</button>
-                    <button type="button" class="tool-button with-text" aria-label="Zoom to fit" title="Zoom to fit (0)"
-                        onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ "Fit" }</span></button>
+                    <button type="button" class="tool-button with-text" aria-label={tr("tool.fit")} title={tr("tool.fit.title")}
+                        onclick={dispatch.reform(|_: MouseEvent| UiAction::Fit)}>{ icons::icon(icons::FIT) }<span>{ tr("tool.fit.text") }</span></button>
                 </div>
             </div>
+            { pb_bar }
             { storage_notice.unwrap_or_default() }
             <main class="workspace">
-                <section class="diagram-area" aria-label="Diagram">
+                <section class="diagram-area" aria-label={tr("area.diagram")}>
                     <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
+                    { pb_overlay }
                 </section>
-                <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} />
+                { pb_caption }
+                { match pb_panel {
+                    Some(panel) => panel,
+                    None => html! { <Inspector state={Rc::clone(&ed)} dispatch={edit.clone()} /> },
+                } }
                 <section class="log-area" aria-labelledby="log-title">
-                    <h2 id="log-title" class="log-title">{ "Event log" }</h2>
-                    <ol class="log" role="log" aria-live="polite">
-                        { for state.log.iter().rev().map(|e| html! {
-                            <li key={e.seq}><span class="log-seq">{ format!("#{}", e.seq) }</span>{ e.text.clone() }</li>
-                        }) }
-                    </ol>
+                    <h2 id="log-title" class="log-title">{ tr("log.title") }</h2>
+                    <div class="log-body">
+                        { pb_log }
+                        { pb_chart }
+                    </div>
                 </section>
             </main>
             <footer class="status-bar">
                 <span class="status-dot" aria-hidden="true"></span>
                 <span role="status" class="status-text">{ selected_text }</span>
                 <span class="status-spacer"></span>
-                <span class="status-model">{ "RabbitMQ 3.10 model · AMQP 0-9-1" }</span>
+                <span class="status-model">{ tr("app.model") }</span>
                 <span class="status-version">{ concat!("warren ", env!("CARGO_PKG_VERSION")) }</span>
             </footer>
         </div>
+        </ContextProvider<Lang>>
+    }
+}
+
+/// The translated word for a node kind (`NodeKind::word` gives the English one).
+fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
+    }
+}
+
+/// Space plays or pauses, → steps, ← steps back; never while typing or on a focused control
+/// (where Space and the arrows already mean something).
+fn playback_shortcut(e: &web_sys::KeyboardEvent) -> Option<Cmd> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let busy = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+            ) || el
+                .closest("[contenteditable], .node")
+                .ok()
+                .flatten()
+                .is_some()
+        });
+    if busy {
+        return None;
+    }
+    match e.key().as_str() {
+        " " => Some(Cmd::PlayPause),
+        "ArrowRight" => Some(Cmd::Step),
+        "ArrowLeft" => Some(Cmd::StepBack),
+        _ => None,
     }
 }
 

@@ -59,3 +59,14 @@ pub fn store_theme(theme: Theme) {
         let _ = storage.set_item(THEME_KEY, theme.as_str());
     }
 }
+
+/// A whole number from the page's query string (`?tokens=1000`), for benchmark switches.
+pub fn query_number(key: &str) -> Option<usize> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| v.parse().ok())
+}

@@ -1,0 +1,203 @@
+// Playback end to end (issue 5): open the work-queues preset, Step through it checking the log
+// and the queue and consumer counts after every step against the checked-in golden trace (the
+// headless engine's text), Step back to the start and forward again, Play at 16× to idle, the
+// keyboard shortcuts, the message inspector, and screenshots mid-playback.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { outDir, repoRoot, start } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+const preset = readFileSync(join(repoRoot, 'www/scenarios/work-queues.json'), 'utf8');
+// "t=400ms #7 delivered m1 …" → { index: 7, text: "delivered m1 …" }
+const golden = readFileSync(join(repoRoot, 'tests/golden/work-queues.trace'), 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('t='))
+  .map((l) => {
+    const m = /^t=(\d+)ms #(\d+) (.*)$/.exec(l);
+    return { t: Number(m[1]), index: Number(m[2]), text: m[3] };
+  });
+
+// An independent reading of the trace: which messages wait in task_queue and which each worker
+// holds unacked, from the sentences alone.
+function expectedAfter(n) {
+  const waiting = new Set();
+  const held = { 'worker 1 (slow)': new Set(), 'worker 2 (fast)': new Set() };
+  for (const { text } of golden.slice(0, n)) {
+    let m;
+    if ((m = /^(m\d+) waits in queue task_queue/.exec(text))) waiting.add(m[1]);
+    else if ((m = /^delivered (m\d+) from task_queue to consumer (worker \d \(\w+\))/.exec(text))) {
+      waiting.delete(m[1]);
+      held[m[2]].add(m[1]);
+    } else if ((m = /^(worker \d \(\w+\)) acked (m\d+)/.exec(text))) held[m[1]].delete(m[2]);
+  }
+  const unacked = held['worker 1 (slow)'].size + held['worker 2 (fast)'].size;
+  return {
+    queue: `queue task_queue, ${waiting.size} ready, ${unacked} unacked`,
+    w1: held['worker 1 (slow)'].size,
+    w2: held['worker 2 (fast)'].size,
+  };
+}
+
+async function openWorkQueues(viewport) {
+  const page = await env.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // The saved diagram is what the app opens: make it the preset before any script runs.
+  await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), preset);
+  await page.goto(env.url);
+  await page.getByRole('button', { name: /^queue task_queue/ }).waitFor({ timeout: 20000 });
+  return { page, problems };
+}
+
+// What a student sees: the position, the current log entry, the queue's label, the credits.
+async function screen(page) {
+  return page.evaluate(() => {
+    const cur = document.querySelector('.pb-log li.current .log-text');
+    const q = [...document.querySelectorAll('.nodes [role=button]')]
+      .map((e) => e.getAttribute('aria-label'))
+      .find((l) => l.startsWith('queue task_queue'));
+    return {
+      status: document.querySelector('.pb-status')?.textContent,
+      current: cur ? cur.textContent : null,
+      queue: q,
+      credits: [...document.querySelectorAll('.pb-overlay .credit')].map((e) => e.textContent),
+      chips: document.querySelectorAll('.pb-overlay .chip').length,
+    };
+  });
+}
+
+const status = (page) => page.locator('.pb-status').textContent();
+
+describe('playback', () => {
+  test('Step through work-queues: log text and counts after each step; back to the start and forward again', async () => {
+    const { page, problems } = await openWorkQueues();
+    const log = page.getByRole('log');
+    assert.equal(await log.getAttribute('aria-live'), 'polite');
+    assert.match(await status(page), /event 0 \/ 0/);
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    const states = [await screen(page)];
+    assert.equal(states[0].queue, 'queue task_queue, 0 ready, 0 unacked');
+    for (let i = 0; i < golden.length; i++) {
+      await step.click();
+      await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), i + 1);
+      const s = await screen(page);
+      assert.equal(s.current, golden[i].text, `log after step ${i + 1}`);
+      const want = expectedAfter(i + 1);
+      assert.equal(s.queue, want.queue, `queue after step ${i + 1}: ${golden[i].text}`);
+      assert.match(s.credits[0], new RegExp(`^${want.w1}/1 unacked`), `worker 1 after step ${i + 1}`);
+      assert.match(s.credits[1], new RegExp(`^${want.w2}/1 unacked`), `worker 2 after step ${i + 1}`);
+      states.push(s);
+    }
+    assert.match(await status(page), /\(idle\)/);
+    assert.ok(await step.isDisabled(), 'Step is disabled at idle');
+
+    const back = page.getByRole('button', { name: 'Step back' });
+    for (let i = golden.length - 1; i >= 0; i--) {
+      await back.click();
+      await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), i);
+      const s = await screen(page);
+      assert.deepEqual({ ...s, status: null }, { ...states[i], status: null }, `back to ${i}`);
+    }
+    assert.ok(await back.isDisabled(), 'Step back is disabled at the start');
+    for (let i = 1; i <= golden.length; i++) {
+      await step.click();
+      await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), i);
+      assert.deepEqual({ ...(await screen(page)), status: null }, { ...states[i], status: null }, `forward again to ${i}`);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('Play at 16× runs to idle and stops; a log entry jumps the timeline back', async () => {
+    const { page, problems } = await openWorkQueues();
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption('16');
+    await page.getByRole('button', { name: 'Play' }).click();
+    assert.ok(await page.getByRole('button', { name: 'Pause' }).isVisible());
+    await page.waitForFunction(() => /\(idle\)/.test(document.querySelector('.pb-status')?.textContent), null, {
+      timeout: 30000,
+    });
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    const end = await screen(page);
+    assert.equal(end.current, golden.at(-1).text);
+    assert.equal(end.queue, 'queue task_queue, 0 ready, 0 unacked');
+    // Jump to just after event #10 ("m2 waits in queue").
+    await page.getByRole('log').getByRole('button', { name: /^#10 / }).click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 11 /'));
+    const s = await screen(page);
+    assert.equal(s.current, golden[10].text);
+    assert.equal(s.queue, expectedAfter(11).queue);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('keyboard: → steps, ← steps back, Space plays and pauses; not while typing', async () => {
+    const { page, problems } = await openWorkQueues();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 2 /'));
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 1 /'));
+    await page.keyboard.press(' ');
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.keyboard.press(' ');
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    // Typing in a field does not step.
+    const before = await status(page);
+    const field = page.getByRole('combobox', { name: 'Speed' });
+    await field.focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal((await status(page)).split(' / ')[0], before.split(' / ')[0]);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('the message inspector shows body, routing key, properties and the trace', async () => {
+    const { page, problems } = await openWorkQueues();
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 5; i++) await step.click();
+    await page.getByRole('button', { name: 'Inspect message m0' }).first().click();
+    const panel = page.locator('.message-panel');
+    await panel.getByRole('heading', { name: 'Message m0' }).waitFor();
+    const text = await panel.innerText();
+    assert.match(text, /routing key\s+task_queue/);
+    assert.match(text, /delivery_mode\s+2 \(persistent\)/);
+    assert.match(text, /unacked at worker1/);
+    assert.match(text, /published m0/);
+    assert.match(text, /delivered m0 from task_queue to consumer worker 1/);
+    await panel.getByRole('button', { name: 'Close message inspector' }).click();
+    await panel.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('screenshots mid-playback at 1280×720 and 390×844', async () => {
+    for (const [w, h] of [
+      [1280, 720],
+      [390, 844],
+    ]) {
+      const { page, problems } = await openWorkQueues({ width: w, height: h });
+      const step = page.getByRole('button', { name: 'Step', exact: true });
+      for (let i = 0; i < 10; i++) await step.click();
+      await page.waitForTimeout(300); // mid-token
+      await page.screenshot({ path: join(outDir, `playback-${w}x${h}.png`) });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no horizontal scroll at ${w}px: ${overflow}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+});
