@@ -180,6 +180,12 @@ describe('playback', () => {
     assert.match(text, /delivered m0 from task_queue to consumer worker 1/);
     await panel.getByRole('button', { name: 'Close message inspector' }).click();
     await panel.waitFor({ state: 'detached' });
+    // A message waiting in the queue is a chip over the queue: clicking it inspects it.
+    for (let i = 5; i < 11; i++) await step.click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 11 /'));
+    await page.locator('.pb-overlay .chip.ready').first().click();
+    await panel.getByRole('heading', { name: 'Message m2' }).waitFor();
+    assert.match(await panel.innerText(), /ready in task_queue/);
     assert.deepEqual(problems, []);
     await page.close();
   });
