@@ -1,14 +1,17 @@
 //! The real App mounted in headless Chromium (wasm-bindgen-test with chromedriver): it draws
-//! the default diagram, reacts to clicks, and the panic overlay keeps saved work.
+//! the default Hello World diagram, the keyboard selects a node and opens the inspector, the
+//! palette adds a node that undo removes and redo restores (and autosave stores), zoom and
+//! theme work, and the panic overlay keeps saved work.
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use std::time::Duration;
 
 use gloo::timers::future::sleep;
+use warren::ui::editor::autosave;
 use warren::ui::{App, PANIC_OVERLAY_ID, show_panic_message};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, MouseEvent, MouseEventInit};
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -23,7 +26,15 @@ fn document() -> web_sys::Document {
         .expect("a document")
 }
 
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage")
+}
+
+/// Mounts the App with no autosaved diagram, so it opens the Hello World preset.
 async fn mount() -> (Element, yew::AppHandle<App>) {
+    let _ = storage().remove_item(autosave::KEY);
     let doc = document();
     let root = doc.create_element("div").expect("div");
     root.set_attribute("style", "width:1280px;height:720px")
@@ -40,6 +51,7 @@ async fn mount() -> (Element, yew::AppHandle<App>) {
 fn unmount(root: Element, handle: yew::AppHandle<App>) {
     handle.destroy();
     root.remove();
+    let _ = storage().remove_item(autosave::KEY);
 }
 
 fn node_labels(root: &Element) -> Vec<String> {
@@ -53,11 +65,12 @@ fn node_labels(root: &Element) -> Vec<String> {
         .collect()
 }
 
-fn click_svg(el: &Element) {
-    let init = MouseEventInit::new();
+fn key(el: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    let ev = MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event");
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
     el.dispatch_event(&ev).expect("dispatch");
 }
 
@@ -69,46 +82,94 @@ fn text_of(root: &Element, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+fn button(root: &Element, label: &str) -> HtmlElement {
+    root.query_selector(&format!("button[aria-label='{label}']"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("button {label}"))
+}
+
 #[wasm_bindgen_test]
-async fn app_draws_hello_world_and_clicking_a_node_opens_the_inspector() {
+async fn app_draws_hello_world_and_the_keyboard_opens_the_inspector() {
     let (root, handle) = mount().await;
     let labels = node_labels(&root);
     assert_eq!(labels.len(), 4, "{labels:?}");
-    assert!(labels[0].starts_with("producer P"), "{labels:?}");
+    assert!(
+        labels[0].starts_with("producer send.py, publishes to exchange (AMQP default)"),
+        "{labels:?}"
+    );
     assert!(
         labels[1].starts_with("exchange (AMQP default)"),
         "{labels:?}"
     );
     assert_eq!(labels[2], "queue hello, 0 ready, 0 unacked");
-    assert!(labels[3].starts_with("consumer C"), "{labels:?}");
+    assert!(
+        labels[3].starts_with("consumer receive.py, consumes from queue hello"),
+        "{labels:?}"
+    );
     assert_eq!(
         root.query_selector_all(".edges .edge-line")
             .expect("query")
             .length(),
         3
     );
-    assert_eq!(text_of(&root, ".side-panel h2"), "Hello World");
+    assert_eq!(text_of(&root, ".inspector h2"), "Hello World");
+    assert!(text_of(&root, ".log").contains("Opened scenario \u{201c}Hello World\u{201d}"));
 
     let queue = root
         .query_selector(".node-queue")
         .ok()
         .flatten()
         .expect("queue node");
-    click_svg(&queue);
+    key(&queue, " ");
     settle().await;
-    assert_eq!(text_of(&root, ".side-panel h2"), "queue hello");
-    assert_eq!(queue.get_attribute("aria-pressed").as_deref(), Some("true"));
-    assert!(text_of(&root, ".log").contains("Selected queue hello."));
-
-    let close = root
-        .query_selector("button[aria-label='Close inspector']")
+    assert_eq!(text_of(&root, ".inspector h2"), "Queue hello");
+    let queue = root
+        .query_selector(".node-queue")
         .ok()
         .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .expect("close button");
-    close.click();
+        .expect("queue node");
+    assert_eq!(queue.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert!(text_of(&root, ".status-text").contains("Selected: queue hello"));
+    assert!(text_of(&root, ".inspector").contains("Max length"));
+
+    button(&root, "Close inspector").click();
     settle().await;
-    assert_eq!(text_of(&root, ".side-panel h2"), "Hello World");
+    assert_eq!(text_of(&root, ".inspector h2"), "Hello World");
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn palette_adds_a_queue_that_undo_removes_redo_restores_and_autosave_keeps() {
+    let (root, handle) = mount().await;
+    assert_eq!(node_labels(&root).len(), 4);
+    button(&root, "Add queue").click();
+    settle().await;
+    let labels = node_labels(&root);
+    assert_eq!(labels.len(), 5, "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l.starts_with("queue q1")),
+        "{labels:?}"
+    );
+    assert!(text_of(&root, ".log").contains("Added queue q1."));
+    let saved = storage().get_item(autosave::KEY).ok().flatten();
+    assert!(
+        saved.as_deref().is_some_and(|s| s.contains("\"q1\"")),
+        "{saved:?}"
+    );
+
+    button(&root, "Undo").click();
+    settle().await;
+    assert_eq!(node_labels(&root).len(), 4);
+    let saved = storage().get_item(autosave::KEY).ok().flatten();
+    assert!(
+        saved.as_deref().is_some_and(|s| !s.contains("\"q1\"")),
+        "{saved:?}"
+    );
+    button(&root, "Redo").click();
+    settle().await;
+    assert_eq!(node_labels(&root).len(), 5);
     unmount(root, handle);
 }
 
@@ -116,28 +177,26 @@ async fn app_draws_hello_world_and_clicking_a_node_opens_the_inspector() {
 async fn zoom_in_enlarges_and_fit_restores_the_view() {
     let (root, handle) = mount().await;
     let view_box = || {
-        root.query_selector("svg.diagram-svg")
+        root.query_selector("svg.canvas-svg")
             .ok()
             .flatten()
             .and_then(|e| e.get_attribute("viewBox"))
             .unwrap_or_default()
     };
-    let button = |label: &str| {
-        root.query_selector(&format!("button[aria-label='{label}']"))
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            .expect("button")
-    };
+    // The first fit waits for the drawing area to be measured; ask for one explicitly.
+    button(&root, "Zoom to fit").click();
+    settle().await;
     let fitted = view_box();
+    assert!(!fitted.is_empty());
     let fitted_zoom = text_of(&root, ".zoom-level");
-    button("Zoom in").click();
+    button(&root, "Zoom in").click();
     settle().await;
     assert_ne!(view_box(), fitted);
     assert_ne!(text_of(&root, ".zoom-level"), fitted_zoom);
-    button("Zoom to fit").click();
+    button(&root, "Zoom to fit").click();
     settle().await;
     assert_eq!(view_box(), fitted);
+    assert_eq!(text_of(&root, ".zoom-level"), fitted_zoom);
     unmount(root, handle);
 }
 

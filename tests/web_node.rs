@@ -1,5 +1,5 @@
 //! Core tests compiled to wasm32 and run in Node by wasm-bindgen-test: the broker model must
-//! behave the same in the browser build as natively.
+//! behave the same in the browser build as natively, and the default scenario must run.
 #![cfg(target_arch = "wasm32")]
 
 use warren::broker::BrokerError;
@@ -51,4 +51,27 @@ fn broker_errors_keep_their_amqp_reply_codes_on_wasm() {
         assert_eq!(err.is_connection_error(), connection);
         assert!(err.to_string().starts_with(text), "{err}");
     }
+}
+
+/// The page's default scenario, parsed and simulated inside wasm: the preset embedded in the
+/// binary loads, converts to the simulator's configuration, and its three messages reach
+/// `receive.py` through queue `hello`, as natively.
+#[wasm_bindgen_test]
+fn hello_world_preset_runs_to_three_deliveries_on_wasm() {
+    use warren::scenario::{presets, to_sim::to_sim};
+    use warren::sim::{Explanation, RunEnd, Simulator};
+
+    let preset = presets::load("hello-world").expect("embedded preset");
+    assert_eq!(preset.scenario.title, "Hello World");
+    let mut sim = Simulator::new(to_sim(&preset.scenario));
+    let mut events = Vec::new();
+    assert_eq!(sim.run_until_idle(10_000, &mut events), RunEnd::Idle);
+    let queues: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Delivered { queue, .. } => Some(&**queue),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(queues, ["hello"; 3], "{} events", events.len());
 }

@@ -26,7 +26,9 @@ pub fn auto_layout(s: &Scenario) -> BTreeMap<String, Point> {
         .collect();
     // Depth of each exchange along exchange-to-exchange bindings; bounded relaxation so that
     // cycles (legal in RabbitMQ) terminate.
-    let mut depth: BTreeMap<&str, usize> = exchange_names.iter().map(|x| (*x, 0)).collect();
+    // extend, not collect: collecting into a BTree sorts first (kilobytes of wasm per type).
+    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
+    depth.extend(exchange_names.iter().map(|x| (*x, 0)));
     let e2e: Vec<(&str, &str)> = s
         .topology
         .bindings
@@ -126,7 +128,7 @@ pub fn auto_layout(s: &Scenario) -> BTreeMap<String, Point> {
                 (bary, i, key)
             })
             .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        insertion_sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let offset = (tallest - keyed.len() as f64) * ROW_GAP / 2.0;
         for (row, (_, _, key)) in keyed.into_iter().enumerate() {
             out.insert(
@@ -142,10 +144,33 @@ pub fn auto_layout(s: &Scenario) -> BTreeMap<String, Point> {
     out
 }
 
+/// A stable insertion sort. Layers hold tens of nodes (a few hundred at most), where this is as
+/// fast as `sort_by`; `sort_by` would add its own ~5 KB driftsort instance to the web build.
+fn insertion_sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && cmp(&v[j - 1], &v[j]) == std::cmp::Ordering::Greater {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::parse::parse_value;
+
+    #[test]
+    fn insertion_sort_is_stable_and_matches_sort_by() {
+        let mut v: Vec<(u8, usize)> = [3, 1, 2, 1, 3, 0, 2].iter().copied().zip(0..).collect();
+        let mut want = v.clone();
+        want.sort_by_key(|a| a.0);
+        insertion_sort_by(&mut v, |a, b| a.0.cmp(&b.0));
+        assert_eq!(v, want);
+        let mut empty: Vec<u8> = Vec::new();
+        insertion_sort_by(&mut empty, u8::cmp);
+        assert!(empty.is_empty());
+    }
 
     #[test]
     fn layers_flow_left_to_right() {

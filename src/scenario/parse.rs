@@ -916,7 +916,9 @@ fn read_lesson(v: &Value, path: &str, cx: &mut Cx) -> Option<Lesson> {
 }
 
 fn read_layout(v: Option<&Value>, s: &Scenario, cx: &mut Cx) -> BTreeMap<String, Point> {
-    let nodes: BTreeSet<String> = s.nodes().iter().map(|n| n.to_string()).collect();
+    // extend, not collect: collecting into a BTree sorts first (kilobytes of wasm per type).
+    let mut nodes = BTreeSet::new();
+    nodes.extend(s.nodes().iter().map(|n| n.to_string()));
     let mut out = BTreeMap::new();
     if let Some(v) = v
         && let Some(o) = Obj::of(v, "layout", cx)
@@ -933,7 +935,7 @@ fn read_layout(v: Option<&Value>, s: &Scenario, cx: &mut Cx) -> BTreeMap<String,
                     _ => {
                         cx.err(
                             child(&p, axis),
-                            format!("must be a number from -{MAX_COORD} to {MAX_COORD}"),
+                            format!("must be a number from -{0} to {0}", MAX_COORD as i64),
                         );
                         None
                     }

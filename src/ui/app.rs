@@ -362,7 +362,7 @@ pub fn app() -> Html {
                 <div class="button-group" role="group" aria-label={tr("toolbar.zoom")}>
                     <button type="button" class="tool-button" aria-label={tr("tool.zoom_out")} title={tr("tool.zoom_out.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomOut)}>{ icons::icon(icons::ZOOM_OUT) }</button>
-                    <output class="zoom-level" aria-label={tr("tool.zoom_level")}>{ format!("{zoom_percent}%") }</output>
+                    <output class="zoom-level" aria-label={tr("tool.zoom_level")}>{ format!("{}%", super::num::fixed(zoom_percent, 0)) }</output>
                     <button type="button" class="tool-button" aria-label={tr("tool.zoom_in")} title={tr("tool.zoom_in.title")}
                         onclick={dispatch.reform(|_: MouseEvent| UiAction::ZoomIn)}>{ icons::icon(icons::ZOOM_IN) }</button>
                     <button type="button" class="tool-button with-text" aria-label={tr("tool.fit")} title={tr("tool.fit.title")}
@@ -453,7 +453,7 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<UiAction> {
     }
     let key = e.key();
     if e.ctrl_key() || e.meta_key() {
-        return match key.to_lowercase().as_str() {
+        return match key.to_ascii_lowercase().as_str() {
             "z" if e.shift_key() => Some(UiAction::Edit(EditorAction::Redo)),
             "z" => Some(UiAction::Edit(EditorAction::Undo)),
             "y" => Some(UiAction::Edit(EditorAction::Redo)),

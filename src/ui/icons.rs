@@ -4,6 +4,8 @@
 
 use yew::{Html, html};
 
+use super::num::fixed;
+
 /// Paths of one icon in a 24×24 box.
 fn paths(d: &'static [&'static str]) -> Html {
     d.iter()
@@ -25,7 +27,7 @@ pub fn icon(d: &'static [&'static str]) -> Html {
 pub fn node_icon(d: &'static [&'static str], x: f64, y: f64, size: f64) -> Html {
     let s = size / 24.0;
     html! {
-        <g class="node-icon" transform={format!("translate({:.1} {:.1}) scale({s:.3})", x - size / 2.0, y - size / 2.0)}>
+        <g class="node-icon" transform={format!("translate({} {}) scale({})", fixed(x - size / 2.0, 1), fixed(y - size / 2.0, 1), fixed(s, 3))}>
             { paths(d) }
         </g>
     }

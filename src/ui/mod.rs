@@ -13,6 +13,7 @@ pub mod canvas;
 pub mod editor;
 pub mod i18n;
 pub mod icons;
+pub mod num;
 pub mod panic;
 pub mod playback;
 pub mod shell_icons;

@@ -21,7 +21,7 @@ use crate::ui::editor::fields::{self, Target};
 use crate::ui::editor::graph::{EdgeKind, Graph, GraphNode, NodeKind};
 use crate::ui::editor::ops::{self, NODE_H, NODE_W, NewNode};
 use crate::ui::editor::state::{EditorAction, EditorState, Size};
-use crate::ui::icons;
+use crate::ui::{icons, num};
 
 use geometry::{HANDLE_R, LABEL_H};
 
@@ -84,7 +84,7 @@ struct Overlay {
 }
 
 fn f1(x: f64) -> String {
-    format!("{x:.1}")
+    num::fixed(x, 1)
 }
 
 fn local(svg: &NodeRef, x: i32, y: i32) -> (f64, f64) {
@@ -583,7 +583,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             .map(|n| format!("Rename {} {}", n.kind.word(), n.name))
             .unwrap_or_default();
         Some(html! {
-            <div class="rename" style={format!("left:{left:.0}px;top:{top:.0}px;width:{w:.0}px")}>
+            <div class="rename" style={format!("left:{}px;top:{}px;width:{}px", num::fixed(left, 0), num::fixed(top, 0), num::fixed(w, 0))}>
                 <input ref={rename_ref.clone()} class="rename-input" type="text" aria-label={label}
                     value={current} {onkeydown} {onblur} spellcheck="false" autocomplete="off" />
                 { draft.map(|d| html! { <p class="rename-error" role="alert">{ d.error.clone() }</p> }).unwrap_or_default() }
@@ -610,7 +610,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     html! {
         <div class="canvas" ref={container}>
             <svg id={CANVAS_ID} class="canvas-svg" ref={svg_ref}
-                viewBox={format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}")} preserveAspectRatio="none"
+                viewBox={format!("{} {} {} {}", f1(vx), f1(vy), f1(vw), f1(vh))} preserveAspectRatio="none"
                 role="group" aria-label={format!("Diagram of {}: {} nodes", st.doc.title, g.nodes.len())}
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()}
                 onpointercancel={onpointerup} {ondblclick}>
@@ -737,7 +737,7 @@ fn edge_view(
                     let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
                     html! {
                         <g class={classes!("edge-label", "binding-label", selected.then_some("selected"))}
-                            transform={format!("translate({:.1} {:.1})", c.x, c.y)}
+                            transform={format!("translate({} {})", f1(c.x), f1(c.y))}
                             role="button" tabindex="0" aria-label={aria} aria-pressed={if selected { "true" } else { "false" }}
                             {onclick} {onkeydown} onpointerdown={stop}>
                             <title>{ l.text.clone() }</title>
@@ -747,7 +747,7 @@ fn edge_view(
                     }
                 }
                 None => html! {
-                    <g class="edge-label" transform={format!("translate({:.1} {:.1})", c.x, c.y)} aria-hidden="true">
+                    <g class="edge-label" transform={format!("translate({} {})", f1(c.x), f1(c.y))} aria-hidden="true">
                         { rect }
                         <text y="4.5" text-anchor="middle">{ text }</text>
                     </g>
@@ -757,7 +757,7 @@ fn edge_view(
         .collect::<Html>();
     html! {
         <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"))}>
-            <path class="edge-line" d={format!("M{:.1} {:.1} L{:.1} {:.1}", s.x, s.y, t.x, t.y)}
+            <path class="edge-line" d={format!("M{} {} L{} {}", f1(s.x), f1(s.y), f1(t.x), f1(t.y))}
                 marker-end={format!("url(#warren-arrow-{class})")} />
             { labels }
         </g>
@@ -789,8 +789,8 @@ fn node_view(
             (
                 "node-exchange",
                 html! { <polygon class="shape" points={format!(
-                "{:.1},0 {:.1},{:.1} {:.1},{:.1} {:.1},0 {:.1},{:.1} {:.1},{:.1}",
-                -hw, -hw + k, -hh, hw - k, -hh, hw, hw - k, hh, -hw + k, hh)} /> },
+                "{},0 {},{} {},{} {},0 {},{} {},{}",
+                f1(-hw), f1(-hw + k), f1(-hh), f1(hw - k), f1(-hh), f1(hw), f1(hw - k), f1(hh), f1(-hw + k), f1(hh))} /> },
                 Some(icons::EXCHANGE),
             )
         }
@@ -891,7 +891,7 @@ fn node_view(
     };
     html! {
         <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"))}
-            transform={format!("translate({:.1} {:.1})", at.x, at.y)}
+            transform={format!("translate({} {})", f1(at.x), f1(at.y))}
             tabindex="0" role="button" aria-pressed={if selected { "true" } else { "false" }}
             aria-label={n.label.clone()} data-node={n.id.to_string()} {onkeydown}>
             <title>{ n.label.clone() }</title>

@@ -23,6 +23,17 @@ pub enum Target {
     Scenario,
 }
 
+impl Target {
+    /// A stable text key (`queue:hello`, `binding:2`, `scenario`) for element keys.
+    pub fn key(&self) -> String {
+        match self {
+            Target::Node(id) => id.to_string(),
+            Target::Binding(i) => format!("binding:{i}"),
+            Target::Scenario => "scenario".to_owned(),
+        }
+    }
+}
+
 /// How a field is edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -94,6 +105,11 @@ macro_rules! fields {
         )* }
 
         impl Field {
+            /// The variant's name, for element ids (`field-QName`).
+            pub fn name(self) -> &'static str {
+                match self { $(Field::$v => stringify!($v),)* }
+            }
+
             /// The visible label (also the input's accessible name).
             pub fn label(self) -> &'static str {
                 match self { $(Field::$v => $label,)* }
@@ -354,7 +370,7 @@ pub fn get(s: &Scenario, t: &Target, f: Field) -> Option<String> {
                 CAutoAck => bool_text(c.auto_ack),
                 CProcessingMs => c.processing_ms.to_string(),
                 CAction => action_name(c.action).to_owned(),
-                CFailureRate => c.failure_rate.to_string(),
+                CFailureRate => crate::ui::num::short(c.failure_rate),
                 CFailureAction => c.failure_action.map(action_name).unwrap_or("").to_owned(),
                 CPriority => opt_text(c.priority),
                 CExclusive => bool_text(c.exclusive),
@@ -635,10 +651,8 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                 CProcessingMs => c.processing_ms = parse_u64(value)?,
                 CAction => c.action = parse_action(value)?,
                 CFailureRate => {
-                    let r = value
-                        .trim()
-                        .parse::<f64>()
-                        .map_err(|_| format!("\u{201c}{value}\u{201d} is not a number"))?;
+                    let r = crate::ui::num::parse_decimal(value.trim())
+                        .ok_or_else(|| format!("\u{201c}{value}\u{201d} is not a number"))?;
                     if !(0.0..=1.0).contains(&r) {
                         return Err("must be a number from 0 to 1".to_owned());
                     }

@@ -220,12 +220,15 @@ pub fn build(s: &Scenario, counts: &BTreeMap<String, QueueCounts>) -> Graph {
         nodes,
         edges: Vec::new(),
     };
-    let index: BTreeMap<String, usize> = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.to_string(), i))
-        .collect();
+    // extend, not collect: collecting into a BTree sorts first, and each sort instance costs
+    // kilobytes of wasm; inserting one by one costs nothing extra at these sizes.
+    let mut index = BTreeMap::new();
+    index.extend(
+        g.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.to_string(), i)),
+    );
     let at = |id: NodeId| index.get(&id.to_string()).copied();
     let mut edges: BTreeMap<(usize, usize, EdgeKind), Vec<EdgeLabel>> = BTreeMap::new();
     let mut add = |from: Option<usize>, to: Option<usize>, kind, label: EdgeLabel| {

@@ -77,7 +77,7 @@ fn kind_title(t: &Target, s: &Scenario) -> (String, &'static str) {
 }
 
 fn field_id(f: Field, suffix: &str) -> String {
-    format!("field-{f:?}{suffix}")
+    format!("field-{}{suffix}", f.name())
 }
 
 /// One labelled control. `suffix` keeps ids unique when a field repeats (binding lists).
@@ -191,7 +191,7 @@ fn field_view(
     let key = if matches!(f.input(), Input::Text | Input::Number | Input::Lines) {
         id.clone()
     } else {
-        format!("{id}@{target:?}")
+        format!("{id}@{}", target.key())
     };
     html! {
         <div class={classes!("field", error.is_some().then_some("invalid"))} key={key}>
@@ -281,7 +281,7 @@ fn bindings_view(st: &EditorState, t: &Target, dispatch: &Callback<EditorAction>
             })
         };
         html! {
-            <div class="add-binding" key={format!("add-binding@{dest:?}")}>
+            <div class="add-binding" key={format!("add-binding@{dest}")}>
                 <label for="bind-source">{ "Bind from exchange" }</label>
                 <select id="bind-source" ref={select}>
                     { for sources.into_iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == 0}>{ n }</option> }) }

@@ -204,7 +204,10 @@ fn new_consumer(id: String, name: String) -> Consumer {
 /// free spot right of their first neighbour.
 pub fn ensure_layout(s: &mut Scenario) {
     let nodes = s.nodes();
-    let keys: BTreeSet<String> = nodes.iter().map(ToString::to_string).collect();
+    // extend, not collect: collecting into a BTree sorts first, and each sort instance costs
+    // kilobytes of wasm; inserting one by one costs nothing extra at these sizes.
+    let mut keys = BTreeSet::new();
+    keys.extend(nodes.iter().map(ToString::to_string));
     s.layout.retain(|k, _| keys.contains(k));
     for n in &nodes {
         let key = n.to_string();
@@ -392,11 +395,13 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
 /// Returns how many things were deleted.
 pub fn delete(s: &mut Scenario, nodes: &[NodeId], bindings: &[usize]) -> usize {
     let mut count = 0;
-    let mut drop_bindings: BTreeSet<usize> = bindings
-        .iter()
-        .copied()
-        .filter(|i| *i < s.topology.bindings.len())
-        .collect();
+    let mut drop_bindings = BTreeSet::new();
+    drop_bindings.extend(
+        bindings
+            .iter()
+            .copied()
+            .filter(|i| *i < s.topology.bindings.len()),
+    );
     count += drop_bindings.len();
     for n in nodes {
         match n {
