@@ -20,6 +20,7 @@ use super::editor::inspector::Inspector;
 use super::editor::{EditorAction, EditorState};
 use super::i18n::{self, Lang, tr, tr_with};
 use super::icons;
+use super::menu::{self, ShellActions};
 use super::playback::controller::{self as playback, Cmd, Controller};
 use super::playback::view as pb_view;
 use super::shell_icons;
@@ -29,6 +30,11 @@ use super::state::{Theme, UiAction, UiState};
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
+        // An embed shows the scenario in its link and never touches the user's autosave.
+        if menu::page_options().embed {
+            let (doc, notice) = menu::embed_start_document();
+            return UiState::new(browser::initial_theme(), doc, notice);
+        }
         let restored = autosave::load();
         UiState::new(browser::initial_theme(), restored.scenario, restored.notice)
     });
@@ -66,12 +72,16 @@ pub fn app() -> Html {
     {
         let doc = Rc::clone(&state.editor.doc);
         let dispatch = dispatch.clone();
-        use_effect_with(state.editor.revision, move |_| match autosave::save(&doc) {
-            Ok(()) => {}
-            Err(e) => dispatch.emit(UiAction::StorageProblem(Some(tr_with(
-                "storage.save_failed",
-                &[("error", &e.to_string())],
-            )))),
+        use_effect_with(state.editor.revision, move |_| {
+            if menu::page_options().embed {
+                return;
+            }
+            if let Err(e) = autosave::save(&doc) {
+                dispatch.emit(UiAction::StorageProblem(Some(tr_with(
+                    "storage.save_failed",
+                    &[("error", &e.to_string())],
+                ))));
+            }
         });
     }
 
@@ -106,6 +116,24 @@ pub fn app() -> Html {
     if let Ok(mut c) = ctl.try_borrow_mut() {
         c.set_rerender(Rc::new(move || force.force_update()));
     }
+    // The host page's play/pause/step (embed postMessage API), made once so the shell's
+    // message listener is not re-installed on every render.
+    let host_playback = {
+        let ctl = ctl.clone();
+        use_memo((), move |_| {
+            Callback::from(move |cmd: menu::PlaybackCommand| {
+                let playing = ctl.try_borrow().map(|c| c.pb.playing).unwrap_or(false);
+                let run = match cmd {
+                    menu::PlaybackCommand::Play => (!playing).then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Pause => playing.then_some(Cmd::PlayPause),
+                    menu::PlaybackCommand::Step => Some(Cmd::Step),
+                };
+                if let Some(run) = run {
+                    playback::run(&ctl, run);
+                }
+            })
+        })
+    };
     let send: Callback<Cmd> = {
         let ctl = ctl.clone();
         Callback::from(move |cmd| playback::run(&ctl, cmd))
@@ -328,6 +356,7 @@ pub fn app() -> Html {
                 </div>
                 <p class="tagline">{ tr("app.tagline") }</p>
                 <div class="header-actions">
+                    <ShellActions doc={Rc::clone(&ed.doc)} edit={edit.clone()} playback={Some((*host_playback).clone())} />
                     <label class="lang-picker" title={tr("lang.label")}>
                         <span class="visually-hidden">{ tr("lang.label") }</span>
                         { icons::icon(shell_icons::GLOBE) }

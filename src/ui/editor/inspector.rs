@@ -308,6 +308,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let s = &st.doc;
     let dispatch = &props.dispatch;
     let panel = use_node_ref();
+    // Re-render on a language switch: preset lessons are shown in the UI language.
+    let _lang = crate::ui::i18n::use_lang();
     {
         let panel = panel.clone();
         use_effect_with(st.focus_inspector, move |n| {
@@ -382,7 +384,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </>
         }
     } else {
-        let lesson = s.lesson.as_ref();
+        // Preset lessons in the UI language (see `ui::lessons`); the user's own text as written.
+        let lesson = crate::ui::lessons::localized_lesson(s);
+        let lesson = lesson.as_ref();
         html! {
             <>
                 <p class="eyebrow">{ "Scenario" }</p>
@@ -392,11 +396,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </form>
                 { lesson.map(|l| html! { <p>{ l.explanation.clone() }</p> }).unwrap_or_default() }
                 { lesson.filter(|l| !l.watch_for.is_empty()).map(|l| html! { <>
-                    <h3>{ "Watch for" }</h3>
+                    <h3>{ crate::ui::i18n::tr("lesson.watch_for") }</h3>
                     <ul>{ for l.watch_for.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                 </> }).unwrap_or_default() }
                 { lesson.filter(|l| !l.try_this.is_empty()).map(|l| html! { <>
-                    <h3>{ "Try this" }</h3>
+                    <h3>{ crate::ui::i18n::tr("lesson.try_this") }</h3>
                     <ul>{ for l.try_this.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                 </> }).unwrap_or_default() }
                 <p class="hint">{ "Add nodes with the buttons above (or drag them onto the canvas). Drag from a node's round handle to another node to connect them. Select a node to edit it here; double-click or press Enter to rename it." }</p>
