@@ -123,7 +123,7 @@ describe('playback', () => {
 
   test('Play at 16× runs to idle and stops; a log entry jumps the timeline back', async () => {
     const { page, problems } = await openWorkQueues();
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption('16');
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '16×' });
     await page.getByRole('button', { name: 'Play' }).click();
     assert.ok(await page.getByRole('button', { name: 'Pause' }).isVisible());
     await page.waitForFunction(() => /\(idle\)/.test(document.querySelector('.pb-status')?.textContent), null, {
