@@ -190,6 +190,30 @@ describe('playback', () => {
     await page.close();
   });
 
+  test('tokens move over time, and jump instead with prefers-reduced-motion', async () => {
+    const positions = async (reduce) => {
+      const { page, problems } = await openWorkQueues();
+      await page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+      await page.reload();
+      await page.getByRole('button', { name: /^queue task_queue/ }).waitFor();
+      const step = page.getByRole('button', { name: 'Step', exact: true });
+      for (let i = 0; i < 3; i++) await step.click(); // #2: new_task.py published m0
+      const where = () =>
+        page.evaluate(() => document.querySelector('.tokens > g:not([visibility])')?.getAttribute('transform'));
+      await page.waitForTimeout(60);
+      const a = await where();
+      await page.waitForTimeout(250);
+      const b = await where();
+      assert.deepEqual(problems, []);
+      await page.close();
+      return [a, b];
+    };
+    const [a, b] = await positions(false);
+    assert.ok(a && b && a !== b, `the token moves: ${a} then ${b}`);
+    const [c, d] = await positions(true);
+    assert.ok(c && c === d, `the token stays at its destination: ${c} then ${d}`);
+  });
+
   test('screenshots mid-playback at 1280×720 and 390×844', async () => {
     for (const [w, h] of [
       [1280, 720],
