@@ -144,7 +144,7 @@ try {
 
   {
     const { page, errors } = await openApp(env.context, env.url, stressScenario());
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption('64');
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '64×' });
     await page.getByRole('button', { name: 'Play' }).click();
     const status0 = await page.locator('.pb-status').textContent();
     const r = await measure(page);

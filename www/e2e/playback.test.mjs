@@ -123,7 +123,7 @@ describe('playback', () => {
 
   test('Play at 16× runs to idle and stops; a log entry jumps the timeline back', async () => {
     const { page, problems } = await openWorkQueues();
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption('16');
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '16×' });
     await page.getByRole('button', { name: 'Play' }).click();
     assert.ok(await page.getByRole('button', { name: 'Pause' }).isVisible());
     await page.waitForFunction(() => /\(idle\)/.test(document.querySelector('.pb-status')?.textContent), null, {
@@ -180,8 +180,38 @@ describe('playback', () => {
     assert.match(text, /delivered m0 from task_queue to consumer worker 1/);
     await panel.getByRole('button', { name: 'Close message inspector' }).click();
     await panel.waitFor({ state: 'detached' });
+    // A message waiting in the queue is a chip over the queue: clicking it inspects it.
+    for (let i = 5; i < 11; i++) await step.click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 11 /'));
+    await page.locator('.pb-overlay .chip.ready').first().click();
+    await panel.getByRole('heading', { name: 'Message m2' }).waitFor();
+    assert.match(await panel.innerText(), /ready in task_queue/);
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  test('tokens move over time, and jump instead with prefers-reduced-motion', async () => {
+    const positions = async (reduce) => {
+      const { page, problems } = await openWorkQueues();
+      await page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+      await page.reload();
+      await page.getByRole('button', { name: /^queue task_queue/ }).waitFor();
+      const step = page.getByRole('button', { name: 'Step', exact: true });
+      for (let i = 0; i < 3; i++) await step.click(); // #2: new_task.py published m0
+      const where = () =>
+        page.evaluate(() => document.querySelector('.tokens > g:not([visibility])')?.getAttribute('transform'));
+      await page.waitForTimeout(60);
+      const a = await where();
+      await page.waitForTimeout(250);
+      const b = await where();
+      assert.deepEqual(problems, []);
+      await page.close();
+      return [a, b];
+    };
+    const [a, b] = await positions(false);
+    assert.ok(a && b && a !== b, `the token moves: ${a} then ${b}`);
+    const [c, d] = await positions(true);
+    assert.ok(c && c === d, `the token stays at its destination: ${c} then ${d}`);
   });
 
   test('screenshots mid-playback at 1280×720 and 390×844', async () => {

@@ -181,7 +181,11 @@ impl TokenLayer {
         }
         let _ = el.set_attribute(
             "transform",
-            &format!("translate({:.1} {:.1})", spec.from.x, spec.from.y),
+            &format!(
+                "translate({} {})",
+                crate::ui::num::fixed(spec.from.x, 1),
+                crate::ui::num::fixed(spec.from.y, 1)
+            ),
         );
         self.els.push(&el);
         self.active.push(Active {

@@ -21,12 +21,19 @@ use crate::sim::Explanation;
 use crate::ui::editor::ops::{NODE_H, NODE_W};
 use crate::ui::icons;
 
+fn f1(x: f64) -> String {
+    crate::ui::num::fixed(x, 1)
+}
+
 fn speed_text(s: f64) -> String {
-    if s < 1.0 {
-        format!("{s}\u{d7}")
+    let places = if s < 0.5 {
+        2
+    } else if s < 1.0 {
+        1
     } else {
-        format!("{s:.0}\u{d7}")
-    }
+        0
+    };
+    format!("{}\u{d7}", crate::ui::num::fixed(s, places))
 }
 
 /// The control bar: step back, step, step over, play/pause, run to idle, reset, speed and the
@@ -60,7 +67,8 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
         let v = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            .and_then(|s| s.value().parse::<f64>().ok())
+            .and_then(|s| s.value().parse::<usize>().ok())
+            .and_then(|i| SPEEDS.get(i).copied())
             .unwrap_or(1.0);
         Cmd::Speed(v)
     });
@@ -99,8 +107,8 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             <label class="pb-speed">
                 <span>{ t("Speed") }</span>
                 <select aria-label={t("Speed")} onchange={onspeed}>
-                    { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - pb.speed).abs() < 1e-9}>{ speed_text(*s) }</option>
+                    { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
+                        <option value={i.to_string()} selected={(*s - pb.speed).abs() < 1e-9}>{ speed_text(*s) }</option>
                     }) }
                 </select>
             </label>
@@ -221,18 +229,24 @@ fn polyline(
     let x = |t: u64| t as f64 / t_end.max(1) as f64 * w;
     let y = |v: u32| h - f64::from(v) / f64::from(max.max(1)) * (h - 4.0) - 2.0;
     let mut prev: Option<u32> = None;
-    s.push_str(&format!("0,{:.1}", y(0)));
+    let pt = |s: &mut String, a: f64, b: f64| {
+        s.push(' ');
+        crate::ui::num::push_fixed(s, a, 1);
+        s.push(',');
+        crate::ui::num::push_fixed(s, b, 1);
+    };
+    pt(&mut s, 0.0, y(0));
     for smp in samples {
         // Steps, not slopes: a queue's depth changes at events, it does not drift between them.
         if let Some(p) = prev {
-            s.push_str(&format!(" {:.1},{:.1}", x(smp.t), y(p)));
+            pt(&mut s, x(smp.t), y(p));
         } else {
-            s.push_str(&format!(" {:.1},{:.1}", x(smp.t), y(0)));
+            pt(&mut s, x(smp.t), y(0));
         }
-        s.push_str(&format!(" {:.1},{:.1}", x(smp.t), y(f(smp))));
+        pt(&mut s, x(smp.t), y(f(smp)));
         prev = Some(f(smp));
     }
-    s.push_str(&format!(" {:.1},{:.1}", w, y(prev.unwrap_or(0))));
+    pt(&mut s, w, y(prev.unwrap_or(0)));
     s
 }
 
@@ -252,7 +266,7 @@ pub fn depth_chart(c: &Controller) -> Html {
                 <figure class="depth">
                     <figcaption><span class="mono">{ q.to_string() }</span>
                         { format!(" {} {} \u{b7} {} {} \u{b7} {} {max}", last.0, t("ready"), last.1, t("unacked"), t("max")) }</figcaption>
-                    <svg viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
+                    <svg viewBox="0 0 220 44" width="220" height="44" role="img"
                         aria-label={format!("{} {q}", t("Depth over time of queue"))}>
                         <polyline class="depth-ready" points={polyline(s, w, h, t_end, max, |x| x.ready)} />
                         <polyline class="depth-unacked" points={polyline(s, w, h, t_end, max, |x| x.unacked)} />
@@ -277,7 +291,7 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
     let chip = |m: MessageId, x: f64, y: f64, cls: &'static str| {
         let onclick = send.reform(move |_: MouseEvent| Cmd::Inspect(Some(m)));
         html! {
-            <g class={classes!("chip", cls)} transform={format!("translate({x:.1} {y:.1})")} {onclick}
+            <g class={classes!("chip", cls)} transform={format!("translate({} {})", f1(x), f1(y))} {onclick}
                 style={format!("--h:{}", hue(c.pb.root(m)))}>
                 <title>{ format!("{} {}", t("Inspect message"), label(m)) }</title>
                 <rect x="-9" y="-9" width="18" height="18" rx="4" />
@@ -297,7 +311,7 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
         }
         if list.len() > SHOW {
             items.push(html! {
-                <text class="chip-more" x={format!("{:.1}", right - SHOW as f64 * 21.0)} y={format!("{:.1}", top + 5.0)}>
+                <text class="chip-more" x={f1(right - SHOW as f64 * 21.0)} y={f1(top + 5.0)}>
                     { format!("+{}", list.len() - SHOW) }</text>
             });
         }
@@ -332,7 +346,7 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
         };
         items.push(html! {
             <text class={classes!("credit", (spec.prefetch > 0 && n >= usize::from(spec.prefetch)).then_some("full"))}
-                x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y + NODE_H / 2.0 + 18.0)}>{ credit }</text>
+                x={f1(at.x)} y={f1(at.y + NODE_H / 2.0 + 18.0)}>{ credit }</text>
         });
     }
     // The binding(s) the last event used, drawn over the edge with the reason.
@@ -356,8 +370,8 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
                     crate::ui::canvas::geometry::clip_to_box(*b, *a),
                 );
                 items.push(html! {
-                    <line class="flash" x1={format!("{:.1}", a2.x)} y1={format!("{:.1}", a2.y)}
-                        x2={format!("{:.1}", b2.x)} y2={format!("{:.1}", b2.y)} />
+                    <line class="flash" x1={f1(a2.x)} y1={f1(a2.y)}
+                        x2={f1(b2.x)} y2={f1(b2.y)} />
                 });
             }
         }
@@ -365,8 +379,8 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
         for key in involved(&e.what) {
             if let Some(at) = pos.get(&key) {
                 items.push(html! {
-                    <rect class="focus-ring" x={format!("{:.1}", at.x - NODE_W / 2.0 - 5.0)} y={format!("{:.1}", at.y - NODE_H / 2.0 - 5.0)}
-                        width={format!("{:.1}", NODE_W + 10.0)} height={format!("{:.1}", NODE_H + 10.0)} rx="12" />
+                    <rect class="focus-ring" x={f1(at.x - NODE_W / 2.0 - 5.0)} y={f1(at.y - NODE_H / 2.0 - 5.0)}
+                        width={f1(NODE_W + 10.0)} height={f1(NODE_H + 10.0)} rx="12" />
                 });
             }
         }
