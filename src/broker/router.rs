@@ -31,8 +31,9 @@ const VHOST: &str = "/";
 /// Slot of the default exchange `""`.
 const DEFAULT_EXCHANGE: u32 = 0;
 
-/// An exchange type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// An exchange type. Serialized by its AMQP name, as in definitions.json and scenario files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ExchangeKind {
     /// Exact routing-key match.
     Direct,
@@ -45,6 +46,11 @@ pub enum ExchangeKind {
 }
 
 impl ExchangeKind {
+    /// Parses an AMQP exchange type name, `None` when unknown (for callers with their own error).
+    pub fn from_name(kind: &str) -> Option<ExchangeKind> {
+        ExchangeKind::parse(kind).ok()
+    }
+
     /// Parses an AMQP exchange type. An unknown type is a connection error, 503 COMMAND_INVALID
     /// (RabbitMQ's `rabbit_exchange:check_type/1`).
     pub fn parse(kind: &str) -> Result<ExchangeKind, BrokerError> {

@@ -48,42 +48,9 @@ pub struct Topology {
     pub bindings: Vec<Binding>,
 }
 
-/// The four exchange types of RabbitMQ core.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExchangeKind {
-    /// Exact routing-key match.
-    Direct,
-    /// Every bound queue.
-    Fanout,
-    /// Dotted patterns with `*` and `#`.
-    Topic,
-    /// Header arguments with `x-match`.
-    Headers,
-}
-
-impl ExchangeKind {
-    /// The AMQP name of the type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExchangeKind::Direct => "direct",
-            ExchangeKind::Fanout => "fanout",
-            ExchangeKind::Topic => "topic",
-            ExchangeKind::Headers => "headers",
-        }
-    }
-
-    /// Parses an AMQP exchange type name.
-    pub fn from_name(s: &str) -> Option<Self> {
-        match s {
-            "direct" => Some(ExchangeKind::Direct),
-            "fanout" => Some(ExchangeKind::Fanout),
-            "topic" => Some(ExchangeKind::Topic),
-            "headers" => Some(ExchangeKind::Headers),
-            _ => None,
-        }
-    }
-}
+/// The four exchange types of RabbitMQ core: the broker's own type, so a scenario cannot name one
+/// the model does not have.
+pub use crate::broker::router::ExchangeKind;
 
 /// An exchange declaration.
 #[derive(Debug, Clone, PartialEq, Serialize)]

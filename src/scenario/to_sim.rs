@@ -16,7 +16,7 @@ use super::cli::read_file;
 use super::error::{Diagnostic, ScenarioError};
 use super::model::{self, Rate, Scenario, field_table};
 use super::parse::{parse_value, read_json};
-use crate::broker::{BasicProperties, ExchangeKind};
+use crate::broker::BasicProperties;
 use crate::sim::trace::{Format, RunOptions, trace};
 use crate::sim::{
     Action, BindingSpec, ConsumerSpec, ExchangeSpec, Lang, ProducerSpec, QueueSpec, Schedule,
@@ -32,15 +32,6 @@ fn settle(a: model::Action) -> Settle {
         model::Action::NackRequeue => Settle::NackRequeue,
         model::Action::Nack => Settle::Nack,
         model::Action::Reject => Settle::Reject,
-    }
-}
-
-fn kind(k: model::ExchangeKind) -> ExchangeKind {
-    match k {
-        model::ExchangeKind::Direct => ExchangeKind::Direct,
-        model::ExchangeKind::Fanout => ExchangeKind::Fanout,
-        model::ExchangeKind::Topic => ExchangeKind::Topic,
-        model::ExchangeKind::Headers => ExchangeKind::Headers,
     }
 }
 
@@ -65,7 +56,7 @@ pub fn to_sim(s: &Scenario) -> SimConfig {
             .iter()
             .map(|x| ExchangeSpec {
                 name: x.name.clone(),
-                kind: kind(x.kind),
+                kind: x.kind,
                 durable: x.durable,
                 auto_delete: x.auto_delete,
                 internal: x.internal,
