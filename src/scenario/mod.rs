@@ -3,7 +3,7 @@
 //!
 //! Owns: the versioned scenario JSON format ([`model`], [`parse`]), its limits for untrusted
 //! input ([`limits`]), share links ([`link`]), presets ([`presets`]), automatic layout
-//! ([`layout`]), RabbitMQ definitions.json ([`definitions`]), pika code generation
+//! ([`layout`]), lesson goals checked by running the engine ([`goals`]), RabbitMQ definitions.json ([`definitions`]), pika code generation
 //! ([`codegen`]) and the `warren definitions` / `warren codegen` commands ([`cli`]).
 //! Must not import: web crates or `ui`. Names are data: nothing here renders HTML.
 
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod codegen;
 pub mod definitions;
 pub mod error;
+pub mod goals;
 pub mod layout;
 pub mod limits;
 pub mod link;

@@ -337,6 +337,9 @@ pub struct Lesson {
     pub watch_for: Vec<String>,
     /// Changes to try.
     pub try_this: Vec<String>,
+    /// Checks of a challenge, run against the student's diagram ([`super::goals::check`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<super::goals::Goal>,
 }
 
 /// A node of the diagram; its text form keys [`Scenario::layout`].

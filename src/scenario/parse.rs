@@ -907,11 +907,14 @@ fn read_lesson(v: &Value, path: &str, cx: &mut Cx) -> Option<Lesson> {
     };
     let watch_for = list(&mut o, "watch_for");
     let try_this = list(&mut o, "try_this");
+    let goal_values = o.array(cx, "goals");
+    let goals = super::goals::read_goals(goal_values, &o.p("goals"), cx);
     o.finish(cx);
     Some(Lesson {
         explanation,
         watch_for,
         try_this,
+        goals,
     })
 }
 

@@ -39,6 +39,9 @@ presets![
     ("alternate-exchange", "Alternate exchange"),
     ("headers-exchange", "Headers exchange"),
     ("exchange-to-exchange", "Exchange-to-exchange routing"),
+    ("challenge-pager", "Challenge: page only critical alerts"),
+    ("challenge-retry", "Challenge: retry failed orders"),
+    ("challenge-fair-dispatch", "Challenge: fair dispatch"),
 ];
 
 /// Every preset, the seven RabbitMQ tutorials first, in menu order.
@@ -68,7 +71,7 @@ mod tests {
 
     #[test]
     fn every_preset_parses_validates_and_is_a_lesson() {
-        assert_eq!(presets().len(), 14);
+        assert_eq!(presets().len(), 17);
         for p in presets() {
             let parsed = load(p.id).unwrap_or_else(|e| panic!("{}: {e}", p.id));
             assert!(

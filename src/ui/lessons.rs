@@ -177,6 +177,7 @@ pub fn localized_lesson_in(doc: &Scenario, lang: Lang) -> Option<Lesson> {
             .iter()
             .map(|w| map(w, &english.try_this, &translated.try_this))
             .collect(),
+        goals: lesson.goals.clone(),
     })
 }
 

@@ -535,7 +535,14 @@ fn lessons_dialog(lang: Lang, edit: &Callback<EditorAction>, close: &Callback<()
                 close.emit(());
             })
         };
-        let badge = if i < 7 {
+        let challenge = p
+            .scenario
+            .lesson
+            .as_ref()
+            .is_some_and(|l| !l.goals.is_empty());
+        let badge = if challenge {
+            tr("lessons.challenge").to_owned()
+        } else if i < 7 {
             tr_with("lessons.tutorial", &[("n", &(i + 1).to_string())])
         } else {
             tr("lessons.more").to_owned()

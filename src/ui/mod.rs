@@ -15,6 +15,7 @@ pub mod editor;
 pub mod embed;
 pub mod export;
 pub mod files;
+pub mod goals;
 pub mod i18n;
 pub mod icons;
 pub mod lessons;

@@ -403,6 +403,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <h3>{ crate::ui::i18n::tr("lesson.try_this") }</h3>
                     <ul>{ for l.try_this.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                 </> }).unwrap_or_default() }
+                <crate::ui::goals::Goals doc={std::rc::Rc::clone(s)} />
                 <p class="hint">{ "Add nodes with the buttons above (or drag them onto the canvas). Drag from a node's round handle to another node to connect them. Select a node to edit it here; double-click or press Enter to rename it." }</p>
             </>
         }
