@@ -655,7 +655,7 @@ fn hint_text(h: &Hint, lang: Lang) -> String {
                 DropWhy::Overflow | DropWhy::RejectPublish => ("queue full", "队列已满"),
                 DropWhy::DeadLetterUnroutable => {
                     return if zh {
-                        format!(" 队列 {} 的死信交换机没有把消息路由到任何队列。", q(queue))
+                        format!("队列 {} 的死信交换机没有把消息路由到任何队列。", q(queue))
                     } else {
                         format!(
                             " Queue {}'s dead-letter exchange routed a message nowhere.",
@@ -684,7 +684,7 @@ fn hint_text(h: &Hint, lang: Lang) -> String {
         } => {
             let x = exchange_name(exchange, lang);
             if zh {
-                format!(" 路由键为 {} 的消息在{x}处无法路由。", q(routing_key))
+                format!("路由键为 {} 的消息在{x}处无法路由。", q(routing_key))
             } else {
                 format!(
                     " A message with routing key {} was unroutable at {x}.",

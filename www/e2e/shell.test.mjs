@@ -23,6 +23,8 @@ const PRESETS = {
   'max-length': 'Max length and overflow modes', 'priority-queue': 'Priority queue',
   'alternate-exchange': 'Alternate exchange', 'headers-exchange': 'Headers exchange',
   'exchange-to-exchange': 'Exchange-to-exchange routing',
+  'challenge-pager': 'Challenge: page only critical alerts', 'challenge-retry': 'Challenge: retry failed orders',
+  'challenge-fair-dispatch': 'Challenge: fair dispatch',
 };
 
 const diagramLabel = (page) => page.locator('.canvas-svg').getAttribute('aria-label');
@@ -60,7 +62,7 @@ describe('warren shell', () => {
       await page.getByRole('button', { name: 'Lessons: open a preset scenario' }).click();
       const dialog = page.getByRole('dialog', { name: 'Lessons' });
       await dialog.waitFor();
-      assert.equal(await dialog.locator('.preset-item').count(), 14);
+      assert.equal(await dialog.locator('.preset-item').count(), Object.keys(PRESETS).length);
       await dialog.locator(`[data-preset="${id}"]`).click();
       await waitForTitle(page, title);
       assert.equal(await page.getByRole('dialog').count(), 0, 'dialog closed');
@@ -70,7 +72,7 @@ describe('warren shell', () => {
       assert.match(panel, /try this/i, `${id} shows suggestions`);
     }
     // The last one opened is what the autosave holds.
-    assert.equal(await savedTitle(page), 'Exchange-to-exchange routing');
+    assert.equal(await savedTitle(page), 'Challenge: fair dispatch');
     assert.deepEqual(problems, []);
     await page.close();
   });
