@@ -50,10 +50,51 @@ const QUEUE_POLICY_KEYS: [(&str, &str); 9] = [
 
 struct Policy {
     name: String,
-    pattern: regex_lite::Regex,
+    pattern: PolicyPattern,
     apply_to: String,
     priority: i64,
     definition: Map<String, Value>,
+}
+
+/// Native builds match policy patterns with `regex-lite`; the web build uses the small matcher
+/// of [`super::pattern`] (same answers on what it accepts, tested natively) to stay small.
+#[cfg(not(target_arch = "wasm32"))]
+type PolicyPattern = regex_lite::Regex;
+#[cfg(target_arch = "wasm32")]
+type PolicyPattern = super::pattern::Pattern;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn compile_pattern(text: &str) -> Result<PolicyPattern, String> {
+    regex_lite::RegexBuilder::new(text)
+        .size_limit(1 << 20)
+        .nest_limit(32)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn compile_pattern(text: &str) -> Result<PolicyPattern, String> {
+    super::pattern::Pattern::new(text)
+        .map_err(|e| format!("{e} is not supported in the browser; import with the CLI"))
+}
+
+/// The virtual hosts that hold topology (queues, exchanges or bindings) in definitions.json
+/// text, sorted; empty when the text is not a definitions file (the import then says why).
+pub fn topology_vhosts(text: &str) -> Vec<String> {
+    let Ok(Value::Object(root)) = read_json(text) else {
+        return Vec::new();
+    };
+    let mut out = BTreeSet::new();
+    for key in ["queues", "exchanges", "bindings"] {
+        if let Some(Value::Array(items)) = root.get(key) {
+            for v in items.iter().filter_map(|m| m.get("vhost")?.as_str()) {
+                if out.len() < 1000 {
+                    out.insert(v.to_string());
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Imports definitions.json text, keeping virtual host `vhost` (required when the file has
@@ -343,11 +384,7 @@ fn read_policy(i: usize, m: &Map<String, Value>, cx: &mut Cx) -> Option<Policy> 
         );
         return None;
     }
-    let pattern = match regex_lite::RegexBuilder::new(pattern_text)
-        .size_limit(1 << 20)
-        .nest_limit(32)
-        .build()
-    {
+    let pattern = match compile_pattern(pattern_text) {
         Ok(r) => r,
         Err(e) => {
             cx.warn(
@@ -482,6 +519,14 @@ mod tests {
 
     const TWO_VHOSTS: &str = include_str!("../../tests/fixtures/definitions/two-vhosts.json");
     const SIMPLE: &str = include_str!("../../tests/fixtures/definitions/simple.json");
+
+    #[test]
+    fn topology_vhosts_lists_the_choices() {
+        assert_eq!(topology_vhosts(TWO_VHOSTS), vec!["/", "shop"]);
+        assert_eq!(topology_vhosts(SIMPLE).len(), 1);
+        assert!(topology_vhosts("{not json").is_empty());
+        assert!(topology_vhosts("[]").is_empty());
+    }
 
     #[test]
     fn two_vhosts_need_a_choice() {

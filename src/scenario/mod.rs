@@ -17,6 +17,7 @@ pub mod limits;
 pub mod link;
 pub mod model;
 pub mod parse;
+pub mod pattern;
 pub mod presets;
 pub mod to_sim;
 

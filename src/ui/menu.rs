@@ -163,6 +163,7 @@ enum Dialog {
     Export,
     Share,
     Embed,
+    Rabbit,
 }
 
 /// Props of [`ShellActions`].
@@ -407,11 +408,17 @@ pub fn shell_actions(props: &ShellActionsProps) -> Html {
         }
     });
 
+    let notify = {
+        let notice = notice.setter();
+        Callback::from(move |n: Notice| notice.set(Some(n)))
+    };
     let dialog_view = (*dialog).map(|d| match d {
         Dialog::Lessons => lessons_dialog(lang, &props.edit, &close),
         Dialog::Export => html! { <ExportDialog doc={Rc::clone(&props.doc)} close={close.clone()} /> },
         Dialog::Share => html! { <ShareDialog doc={Rc::clone(&props.doc)} close={close.clone()} embed={false} /> },
         Dialog::Embed => html! { <ShareDialog doc={Rc::clone(&props.doc)} close={close.clone()} embed={true} /> },
+        Dialog::Rabbit => html! { <super::rabbitmq::RabbitDialog doc={Rc::clone(&props.doc)} edit={props.edit.clone()}
+            notify={notify.clone()} close={close.clone()} /> },
     });
 
     let open_full = options.embed.then(|| {
@@ -429,6 +436,7 @@ pub fn shell_actions(props: &ShellActionsProps) -> Html {
                 { button("open-button", tr("file.open"), None, shell_icons::OPEN, on_open_click) }
                 { button("save-button", tr("file.save"), None, shell_icons::SAVE, on_save) }
                 { button("export-button", tr("export.open"), None, shell_icons::IMAGE, open_dialog(Dialog::Export)) }
+                { button("defs-button", tr("defs.open"), None, shell_icons::RABBITMQ, open_dialog(Dialog::Rabbit)) }
             </div>
             <input ref={file_input} type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
                 accept=".json,application/json" onchange={on_file} />

@@ -23,6 +23,7 @@ pub mod menu;
 pub mod num;
 pub mod panic;
 pub mod playback;
+pub mod rabbitmq;
 pub mod share;
 pub mod shell_icons;
 pub mod state;

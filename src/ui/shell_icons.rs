@@ -31,3 +31,10 @@ pub const SHARE: &[&str] = &[
 
 /// Angle brackets: embed in a page.
 pub const EMBED: &[&str] = &["m8 7-5 5 5 5", "m16 7 5 5-5 5", "m13.5 5-3 14"];
+
+/// A stack of three discs (a server with its data): RabbitMQ definitions.
+pub const RABBITMQ: &[&str] = &[
+    "M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3z",
+    "M4 6v6c0 1.7 3.6 3 8 3s8-1.3 8-3V6",
+    "M4 12v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6",
+];
