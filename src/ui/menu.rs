@@ -118,6 +118,28 @@ pub fn post_to_host(kind: &str, detail: &[(&str, serde_json::Value)]) {
     }
 }
 
+/// Most simulation events posted to the host per batch (a frame at 64× can hold hundreds).
+const MAX_FORWARDED: usize = 100;
+
+/// Posts simulation events to the host page as `warren:event` messages with `kind` (the event
+/// kind, e.g. `delivered`), `index`, `time_ms` and `text` (the explanation in `lang`); only in
+/// embed mode and only to the parent window. Of a large batch, the last events are posted.
+pub fn forward_events(events: &[crate::sim::SimEvent], lang: crate::sim::Lang) {
+    if events.is_empty() || !page_options().embed {
+        return;
+    }
+    for e in &events[events.len().saturating_sub(MAX_FORWARDED)..] {
+        post_to_host(
+            e.what.kind(),
+            &[
+                ("index", e.index.into()),
+                ("time_ms", e.time.ms().into()),
+                ("text", crate::sim::render(&e.what, lang).into()),
+            ],
+        );
+    }
+}
+
 fn copy_to_clipboard(text: &str) -> bool {
     let Some(w) = web_sys::window() else {
         return false;

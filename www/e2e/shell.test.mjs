@@ -248,6 +248,14 @@ describe('warren shell', () => {
     await page.waitForFunction(() => document.getElementById('events').textContent.includes('"loaded"'));
     await page.getByRole('button', { name: 'Step' }).click();
     await page.waitForFunction(() => /"(step|unavailable)"/.test(document.getElementById('events').textContent));
+    // The step is forwarded as a simulation event with its index, time and explanation.
+    const first = page.locator('#sim-events li').first();
+    await first.waitFor();
+    assert.match(await first.innerText(), /^#0 · 0 ms\s+consumer alerts subscribed to errors/);
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.locator('#sim-events li').nth(1).waitFor();
+    assert.match(await page.locator('#sim-events li').nth(1).innerText(), /^#1 · 0 ms/);
+    assert.equal(await page.locator('#sim-events li').count(), 2, 'one event per step');
 
     // Malformed and unknown messages are ignored; a bad scenario is answered with an error event.
     await page.evaluate(() => {

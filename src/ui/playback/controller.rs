@@ -184,6 +184,7 @@ impl Controller {
         }
         let was_playing = self.pb.playing;
         let events = self.pb.tick(dt);
+        crate::ui::menu::forward_events(&events, self.pb.lang());
         let skip = events.len().saturating_sub(SPAWN_PER_FRAME);
         for e in events.iter().skip(skip) {
             self.spawn_for(e);
@@ -209,6 +210,7 @@ impl Controller {
                 // One step, one story: what moved for the previous step has arrived.
                 self.layer.clear();
                 if let Some(e) = self.pb.step() {
+                    crate::ui::menu::forward_events(std::slice::from_ref(&e), self.pb.lang());
                     self.spawn_for(&e);
                 }
             }
@@ -216,6 +218,7 @@ impl Controller {
                 self.pb.playing = false;
                 self.layer.clear();
                 let evs = self.pb.step_over();
+                crate::ui::menu::forward_events(&evs, self.pb.lang());
                 if let Some(e) = evs.last() {
                     self.spawn_for(e);
                 }
