@@ -140,7 +140,8 @@ pub fn forward_events(events: &[crate::sim::SimEvent], lang: crate::sim::Lang) {
     }
 }
 
-fn copy_to_clipboard(text: &str) -> bool {
+/// Copies `text` with the async clipboard API; false when the page may not.
+pub(crate) fn copy_to_clipboard(text: &str) -> bool {
     let Some(w) = web_sys::window() else {
         return false;
     };

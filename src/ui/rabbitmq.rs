@@ -1,5 +1,6 @@
 //! The "RabbitMQ definitions" dialog: import a `definitions.json` (choosing the virtual host when
-//! the file has several) as the new diagram, and export the diagram's topology as one.
+//! the file has several) as the new diagram, export the diagram's topology as one, and show the
+//! Python (pika) client code generated for the diagram, each file copyable and downloadable.
 //!
 //! Owns: the browser side of [`crate::scenario::definitions`]. An import replaces the document
 //! only through `EditorAction::Load` (one undoable step, autosaved like any edit); a file that
@@ -16,6 +17,7 @@ use super::i18n::{tr, tr_with, use_lang};
 use super::menu::{Modal, Notice};
 use super::{files, lessons};
 use crate::scenario::Scenario;
+use crate::scenario::codegen::{self, GeneratedFile};
 use crate::scenario::definitions::{export_definitions, import_definitions, topology_vhosts};
 use crate::scenario::limits::MAX_INPUT_BYTES;
 
@@ -60,6 +62,8 @@ pub fn rabbit_dialog(props: &RabbitDialogProps) -> Html {
     let pending = use_state(|| None::<Pending>);
     let status = use_state(|| None::<(bool, String)>);
     let file_input = use_node_ref();
+    let code = use_state(|| None::<Rc<Vec<GeneratedFile>>>);
+    let copied = use_state(|| None::<String>);
 
     // Imports and, on success, replaces the document and closes; on failure says why here.
     let finish = {
@@ -183,6 +187,63 @@ pub fn rabbit_dialog(props: &RabbitDialogProps) -> Html {
         })
     };
 
+    let on_code = {
+        let doc = Rc::clone(&props.doc);
+        let code = code.setter();
+        Callback::from(move |_: MouseEvent| code.set(Some(Rc::new(codegen::pika(&doc)))))
+    };
+    let code_view = (*code).clone().map(|files_list| {
+        let items = files_list.iter().map(|f| {
+            let on_copy = {
+                let text = f.contents.clone();
+                let name = f.name.clone();
+                let copied = copied.setter();
+                Callback::from(move |_: MouseEvent| {
+                    if super::menu::copy_to_clipboard(&text) {
+                        copied.set(Some(name.clone()));
+                    }
+                })
+            };
+            let on_download = {
+                let text = f.contents.clone();
+                let name = f.name.clone();
+                let status = status.setter();
+                Callback::from(move |_: MouseEvent| {
+                    if let Err(e) = files::download(
+                        text.as_bytes(),
+                        if name.ends_with(".py") {
+                            "text/x-python"
+                        } else {
+                            "text/plain"
+                        },
+                        &name,
+                    ) {
+                        status.set(Some((true, tr_with("export.failed", &[("error", &e)]))));
+                    }
+                })
+            };
+            let done = copied.as_deref() == Some(f.name.as_str());
+            html! {
+                <li key={f.name.clone()} class="code-file">
+                    <div class="code-file-head">
+                        <code class="code-file-name">{ f.name.clone() }</code>
+                        <button type="button" class="small-button" onclick={on_copy}>{ if done { tr("share.copied") } else { tr("code.copy") } }</button>
+                        <button type="button" class="small-button" onclick={on_download}>{ tr("code.download") }</button>
+                    </div>
+                    <textarea class="share-text code-text" readonly=true rows="8" spellcheck="false"
+                        aria-label={f.name.clone()} value={f.contents.clone()} />
+                </li>
+            }
+        });
+        html! {
+            <section class="code-files" aria-labelledby="code-title">
+                <h3 id="code-title">{ tr("code.title") }</h3>
+                <p class="muted small">{ tr("code.intro") }</p>
+                <ul class="code-list">{ for items }</ul>
+            </section>
+        }
+    });
+
     let choice = (*pending).clone().map(|p| {
         let buttons = p.vhosts.iter().take(50).map(|v| {
             let finish = Rc::clone(&finish);
@@ -207,6 +268,7 @@ pub fn rabbit_dialog(props: &RabbitDialogProps) -> Html {
             <div class="modal-actions">
                 <button type="button" class="primary-button defs-import" onclick={on_pick}>{ tr("defs.import") }</button>
                 <button type="button" class="primary-button defs-export" onclick={on_export}>{ tr("defs.export") }</button>
+                <button type="button" class="primary-button defs-code" onclick={on_code}>{ tr("code.generate") }</button>
             </div>
             <input ref={file_input} type="file" class="visually-hidden defs-file" tabindex="-1" aria-hidden="true"
                 accept=".json,application/json" onchange={on_file} />
@@ -214,6 +276,7 @@ pub fn rabbit_dialog(props: &RabbitDialogProps) -> Html {
             { (*status).clone().map(|(error, text)| html! {
                 <p class={classes!("export-status", error.then_some("error"))} role={if error { "alert" } else { "status" }}>{ text }</p>
             }).unwrap_or_default() }
+            { code_view.unwrap_or_default() }
         </Modal>
     }
 }

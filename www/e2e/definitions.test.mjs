@@ -105,6 +105,18 @@ describe('RabbitMQ definitions in the page', () => {
     assert.equal(defs.rabbit_version, '3.10.8');
     const orders = defs.queues.find((q) => q.name === 'orders');
     assert.equal(orders.arguments['x-dead-letter-exchange'], 'shop.dlx');
+
+    // Generated pika code: one file per script, each shown, copyable and downloadable.
+    await dialog.getByRole('button', { name: 'Generate Python (pika) code' }).click();
+    const names = await dialog.locator('.code-file-name').allInnerTexts();
+    assert.ok(names.includes('topology.py'), names.join(', '));
+    assert.match(await dialog.getByRole('textbox', { name: 'topology.py' }).inputValue(), /import pika[\s\S]*exchange_declare\(/);
+    const [py] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.locator('.code-file').first().getByRole('button', { name: 'Download' }).click(),
+    ]);
+    assert.equal(py.suggestedFilename(), names[0]);
+    await page.screenshot({ path: join(outDir, 'definitions-code.png') });
     await page.keyboard.press('Escape');
     assert.equal(await savedTitle(page), 'Imported definitions (vhost shop)');
     assert.deepEqual(problems, []);
