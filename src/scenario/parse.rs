@@ -934,7 +934,11 @@ fn read_layout(v: Option<&Value>, s: &Scenario, cx: &mut Cx) -> BTreeMap<String,
             }
             let coord = |axis: &str, cx: &mut Cx| -> Option<f64> {
                 match pos.get(axis).and_then(Value::as_f64) {
-                    Some(c) if c.is_finite() && c.abs() <= MAX_COORD => Some(c),
+                    // Hundredths: such decimals read back exactly, so a saved layout reloads
+                    // unchanged (serde_json does not round extreme exponents correctly).
+                    Some(c) if c.is_finite() && c.abs() <= MAX_COORD => {
+                        Some((c * 100.0).round() / 100.0)
+                    }
                     _ => {
                         cx.err(
                             child(&p, axis),
