@@ -96,6 +96,18 @@ fn main() -> ExitCode {
             .map(|()| String::new()),
         "definitions" => scenario_cli::definitions(rest, &mut warnings).map_err(|e| e.to_string()),
         "codegen" => scenario_cli::codegen(rest, &mut warnings).map_err(|e| e.to_string()),
+        "check" => match scenario_cli::check(rest, &mut warnings) {
+            // A goal not met is an answer, not bad input: exit 1 (as `diff` and `grep` do).
+            Ok((out, false)) => {
+                for w in &warnings {
+                    eprintln!("warning: {w}");
+                }
+                print!("{out}");
+                return ExitCode::from(1);
+            }
+            Ok((out, true)) => Ok(out),
+            Err(e) => Err(e.to_string()),
+        },
         "run" => {
             warren::scenario::to_sim::run_command(rest, &mut warnings).map_err(|e| e.to_string())
         }

@@ -583,7 +583,7 @@ pub fn describe(goal: &Goal, lang: Lang) -> String {
         Goal::NeverReaches { queue, .. } if zh => format!("没有任何消息到达队列 {}。", q(queue)),
         Goal::NeverReaches { queue, .. } => format!("No message reaches queue {}.", q(queue)),
         Goal::QueueReceives { queue, min, max } if zh => {
-            format!("队列 {} 收到{}条消息。", q(queue), range(*min, *max, lang))
+            format!("队列 {} 收到{} 条消息。", q(queue), range(*min, *max, lang))
         }
         Goal::QueueReceives { queue, min, max } => format!(
             "Queue {} receives {} messages.",
@@ -592,7 +592,7 @@ pub fn describe(goal: &Goal, lang: Lang) -> String {
         ),
         Goal::ConsumerReceives { consumer, min, max } if zh => {
             format!(
-                "消费者 {} 收到{}次投递。",
+                "消费者 {} 收到{} 次投递。",
                 q(consumer),
                 range(*min, *max, lang)
             )
@@ -668,7 +668,7 @@ fn hint_text(h: &Hint, lang: Lang) -> String {
             };
             if zh {
                 format!(
-                    " 队列 {} 丢弃了一条消息（{cn}），因为它没有死信交换机。",
+                    "队列 {} 丢弃了一条消息（{cn}），因为它没有死信交换机。",
                     q(queue)
                 )
             } else {
@@ -798,7 +798,7 @@ pub fn explain(v: &Verdict, lang: Lang) -> String {
             let h = hint(h);
             match goal {
                 Goal::QueueReceives { queue, min, max } if zh => format!(
-                    "队列 {} 收到了 {got} 条消息；目标是{}条。{h}",
+                    "队列 {} 收到了 {got} 条消息；目标是{} 条。{h}",
                     q(queue),
                     range(*min, *max, lang)
                 ),
@@ -808,7 +808,7 @@ pub fn explain(v: &Verdict, lang: Lang) -> String {
                     range(*min, *max, lang)
                 ),
                 Goal::ConsumerReceives { consumer, min, max } if zh => format!(
-                    "消费者 {} 收到了 {got} 次投递；目标是{}次。{h}",
+                    "消费者 {} 收到了 {got} 次投递；目标是{} 次。{h}",
                     q(consumer),
                     range(*min, *max, lang)
                 ),
@@ -982,6 +982,32 @@ mod tests {
         let again = parse_str(&s.to_json()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again.scenario, s);
         assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    }
+
+    #[test]
+    fn cli_check_prints_verdicts_and_says_whether_all_hold() {
+        let mut warnings = Vec::new();
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (out, ok) = crate::scenario::cli::check(
+            &args(&[
+                "www/scenarios/challenge-fair-dispatch.json",
+                "--lang",
+                "zh-CN",
+            ]),
+            &mut warnings,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!ok);
+        assert!(
+            out.starts_with(
+                "✗ 消费者 \"worker2\" 收到至少 7 次投递。\n  消费者 \"worker2\" 收到了 5 次投递"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("✓ 每条消息最终都被确认"), "{out}");
+        let e = crate::scenario::cli::check(&args(&["www/scenarios/topics.json"]), &mut warnings);
+        assert!(e.is_err());
+        assert!(crate::scenario::cli::check(&args(&["a", "b"]), &mut warnings).is_err());
     }
 
     #[test]

@@ -20,8 +20,7 @@ pub struct OpenedFile {
 }
 
 /// Reads a file's text as a warren scenario. The error is the scenario reader's, with its JSON
-/// path. (RabbitMQ definitions.json files are imported with the CLI, `warren definitions
-/// import`: the importer's policy regexes would cost the web build ~23 KB gzip.)
+/// path. (RabbitMQ definitions.json files are imported from their own dialog, `ui::rabbitmq`.)
 pub fn read_text(text: &str) -> Result<OpenedFile, ScenarioError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let parsed = parse_str(text)?;
