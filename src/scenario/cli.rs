@@ -119,6 +119,51 @@ pub fn codegen(args: &[String], warnings: &mut Vec<String>) -> Result<String, Sc
     Ok(out)
 }
 
+/// `warren check SCENARIO.json [--lang en|zh-CN]`: the lesson's goals, one line each (`✓ goal` or
+/// `✗ goal: what is still wrong`), and whether all hold.
+pub fn check(args: &[String], warnings: &mut Vec<String>) -> Result<(String, bool), ScenarioError> {
+    let mut lang = crate::sim::Lang::En;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--lang" => {
+                lang = match args.get(i + 1).map(String::as_str) {
+                    Some("en") => crate::sim::Lang::En,
+                    Some("zh-CN") => crate::sim::Lang::ZhCn,
+                    _ => return Err(usage("--lang needs en or zh-CN")),
+                };
+                i += 2;
+            }
+            a if a.starts_with("--") => return Err(usage(&format!("unknown option {a}"))),
+            a => {
+                files.push(a);
+                i += 1;
+            }
+        }
+    }
+    let [file] = files.as_slice() else {
+        return Err(usage("check needs exactly one scenario file"));
+    };
+    let parsed = load_scenario(file, warnings)?;
+    let verdicts = super::goals::check(&parsed.scenario);
+    if verdicts.is_empty() {
+        return Err(ScenarioError::Io(format!(
+            "{file}: the scenario has no lesson goals"
+        )));
+    }
+    let mut out = String::new();
+    for v in &verdicts {
+        let goal = super::goals::describe(&v.goal, lang);
+        if v.passed() {
+            out.push_str(&format!("✓ {goal}\n"));
+        } else {
+            out.push_str(&format!("✗ {goal}\n  {}\n", super::goals::explain(v, lang)));
+        }
+    }
+    Ok((out, verdicts.iter().all(super::goals::Verdict::passed)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,49 +226,4 @@ mod tests {
         let e = definitions(&args(&["import", "/nonexistent/defs.json"]), &mut w).unwrap_err();
         assert!(matches!(e, ScenarioError::Io(_)), "{e}");
     }
-}
-
-/// `warren check SCENARIO.json [--lang en|zh-CN]`: the lesson's goals, one line each (`✓ goal` or
-/// `✗ goal: what is still wrong`), and whether all hold.
-pub fn check(args: &[String], warnings: &mut Vec<String>) -> Result<(String, bool), ScenarioError> {
-    let mut lang = crate::sim::Lang::En;
-    let mut files = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--lang" => {
-                lang = match args.get(i + 1).map(String::as_str) {
-                    Some("en") => crate::sim::Lang::En,
-                    Some("zh-CN") => crate::sim::Lang::ZhCn,
-                    _ => return Err(usage("--lang needs en or zh-CN")),
-                };
-                i += 2;
-            }
-            a if a.starts_with("--") => return Err(usage(&format!("unknown option {a}"))),
-            a => {
-                files.push(a);
-                i += 1;
-            }
-        }
-    }
-    let [file] = files.as_slice() else {
-        return Err(usage("check needs exactly one scenario file"));
-    };
-    let parsed = load_scenario(file, warnings)?;
-    let verdicts = super::goals::check(&parsed.scenario);
-    if verdicts.is_empty() {
-        return Err(ScenarioError::Io(format!(
-            "{file}: the scenario has no lesson goals"
-        )));
-    }
-    let mut out = String::new();
-    for v in &verdicts {
-        let goal = super::goals::describe(&v.goal, lang);
-        if v.passed() {
-            out.push_str(&format!("✓ {goal}\n"));
-        } else {
-            out.push_str(&format!("✗ {goal}\n  {}\n", super::goals::explain(v, lang)));
-        }
-    }
-    Ok((out, verdicts.iter().all(super::goals::Verdict::passed)))
 }
