@@ -395,6 +395,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     { field_view(st, &Target::Scenario, Field::Title, "", Some("Scenario title".to_owned()), dispatch) }
                 </form>
                 { lesson.map(|l| html! { <p>{ l.explanation.clone() }</p> }).unwrap_or_default() }
+                // A challenge's goals and Check come right after what to do, before the hints.
+                <crate::ui::goals::Goals doc={std::rc::Rc::clone(s)} />
                 { lesson.filter(|l| !l.watch_for.is_empty()).map(|l| html! { <>
                     <h3>{ crate::ui::i18n::tr("lesson.watch_for") }</h3>
                     <ul>{ for l.watch_for.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
@@ -403,7 +405,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <h3>{ crate::ui::i18n::tr("lesson.try_this") }</h3>
                     <ul>{ for l.try_this.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                 </> }).unwrap_or_default() }
-                <crate::ui::goals::Goals doc={std::rc::Rc::clone(s)} />
                 <p class="hint">{ "Add nodes with the buttons above (or drag them onto the canvas). Drag from a node's round handle to another node to connect them. Select a node to edit it here; double-click or press Enter to rename it." }</p>
             </>
         }
