@@ -7,10 +7,8 @@
 //! `?`, `{n}`, `{n,}`, `{n,m}` (lazy forms too: laziness does not change whether a name
 //! matches). Anything else is refused with a reason, and the importer then skips the policy
 //! with a warning. Matching is unanchored search, as `re:run` in RabbitMQ; it works on sets of
-//! positions, so its cost is polynomial in the (≤ 255-byte) name whatever the pattern.
+//! positions (bitmaps), so its cost is polynomial in the (≤ 255-byte) name whatever the pattern.
 //! Must not import: web crates or `ui`.
-
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {
@@ -262,80 +260,111 @@ impl Pattern {
     /// Whether the pattern matches anywhere in `name`.
     pub fn is_match(&self, name: &str) -> bool {
         let chars: Vec<char> = name.chars().collect();
-        (0..=chars.len()).any(|start| !ends(&self.0, &chars, start).is_empty())
+        (0..=chars.len()).any(|start| ends(&self.0, &chars, start).contains(&true))
     }
 }
 
-/// Every position where `node` can end when it starts at `at`.
-fn ends(node: &Node, s: &[char], at: usize) -> BTreeSet<usize> {
-    let mut out = BTreeSet::new();
+/// Every position where `node` can end when it starts at `at`, as a set over `0..=s.len()`
+/// (a `Vec<bool>`: smaller code in the web build than a `BTreeSet`).
+fn ends(node: &Node, s: &[char], at: usize) -> Vec<bool> {
+    let mut out = vec![false; s.len() + 1];
+    let mut mark = |p: usize| {
+        if let Some(slot) = out.get_mut(p) {
+            *slot = true;
+        }
+    };
+    // The positions reachable from any position in `from` through `node`.
+    let step = |node: &Node, from: &[bool]| -> Vec<bool> {
+        let mut next = vec![false; s.len() + 1];
+        for (p, _) in from.iter().enumerate().filter(|(_, on)| **on) {
+            for (q, on) in ends(node, s, p).into_iter().enumerate() {
+                if on && let Some(slot) = next.get_mut(q) {
+                    *slot = true;
+                }
+            }
+        }
+        next
+    };
+    let one = |at: usize| {
+        let mut v = vec![false; s.len() + 1];
+        if let Some(slot) = v.get_mut(at) {
+            *slot = true;
+        }
+        v
+    };
     match node {
         Node::Char(c) => {
             if s.get(at) == Some(c) {
-                out.insert(at + 1);
+                mark(at + 1);
             }
         }
         Node::Any => {
             if s.get(at).is_some_and(|c| *c != '\n') {
-                out.insert(at + 1);
+                mark(at + 1);
             }
         }
         Node::Class(negated, ranges) => {
             if let Some(c) = s.get(at)
                 && ranges.iter().any(|(lo, hi)| lo <= c && c <= hi) != *negated
             {
-                out.insert(at + 1);
+                mark(at + 1);
             }
         }
         Node::Start => {
             if at == 0 {
-                out.insert(at);
+                mark(at);
             }
         }
         Node::End => {
             if at == s.len() {
-                out.insert(at);
+                mark(at);
             }
         }
         Node::Concat(items) => {
-            let mut here = BTreeSet::from([at]);
+            let mut here = one(at);
             for item in items {
-                let mut next = BTreeSet::new();
-                for &p in &here {
-                    next.extend(ends(item, s, p));
-                }
-                here = next;
-                if here.is_empty() {
+                if !here.contains(&true) {
                     break;
                 }
+                here = step(item, &here);
             }
             out = here;
         }
         Node::Alt(options) => {
             for o in options {
-                out.extend(ends(o, s, at));
+                for (q, on) in ends(o, s, at).into_iter().enumerate() {
+                    if on {
+                        mark(q);
+                    }
+                }
             }
         }
         Node::Repeat(inner, min, max) => {
-            let mut here = BTreeSet::from([at]);
+            let mut here = one(at);
             let mut count = 0u32;
             // Positions already reached with at least `min` repetitions: expanding them again
             // finds nothing new, which is what ends an unbounded repetition.
-            let mut seen: BTreeSet<usize> = BTreeSet::new();
+            let mut seen = vec![false; s.len() + 1];
             loop {
                 if count >= *min {
-                    here.retain(|p| seen.insert(*p));
-                    out.extend(here.iter().copied());
+                    for (p, on) in here.iter_mut().enumerate() {
+                        if *on {
+                            if seen.get(p) == Some(&true) {
+                                *on = false;
+                            } else {
+                                if let Some(slot) = seen.get_mut(p) {
+                                    *slot = true;
+                                }
+                                mark(p);
+                            }
+                        }
+                    }
                 }
-                if here.is_empty() || max.is_some_and(|m| count >= m) {
+                if !here.contains(&true) || max.is_some_and(|m| count >= m) {
                     break;
                 }
-                let mut next = BTreeSet::new();
-                for &p in &here {
-                    next.extend(ends(inner, s, p));
-                }
+                here = step(inner, &here);
                 count += 1;
-                here = next;
             }
         }
     }
