@@ -75,3 +75,43 @@ fn hello_world_preset_runs_to_three_deliveries_on_wasm() {
         .collect();
     assert_eq!(queues, ["hello"; 3], "{} events", events.len());
 }
+
+/// The web build matches policy patterns with its own small matcher (`scenario::pattern`), not
+/// regex-lite: a definitions import must give the same arguments as natively
+/// (`policies_become_arguments` in src/scenario/definitions.rs), and a challenge's goals the
+/// same verdicts.
+#[wasm_bindgen_test]
+fn definitions_import_and_goal_checks_agree_with_native_on_wasm() {
+    use warren::scenario::definitions::{import_definitions, topology_vhosts};
+    use warren::scenario::goals;
+    let text = include_str!("fixtures/definitions/two-vhosts.json");
+    assert_eq!(topology_vhosts(text), vec!["/", "shop"]);
+    let imported = import_definitions(text, Some("shop")).unwrap();
+    let queue = |name: &str| {
+        imported
+            .scenario
+            .queue(name)
+            .unwrap_or_else(|| panic!("no queue {name}"))
+            .arguments
+            .clone()
+    };
+    let orders = queue("orders");
+    assert_eq!(orders["x-dead-letter-exchange"], "shop.dlx");
+    assert_eq!(orders["x-message-ttl"], 60000);
+    assert_eq!(orders["x-max-length"], 1000);
+    // `\.dead$` (priority 5) beats the catch-all `.*` (priority 0): only its TTL applies.
+    let dead = queue("orders.dead");
+    assert_eq!(dead["x-message-ttl"], 86400000);
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!(queue("audit")["x-max-length"], 50);
+    let pager = warren::scenario::presets::load("challenge-pager")
+        .unwrap()
+        .scenario;
+    let failed: Vec<String> = goals::check(&pager)
+        .iter()
+        .filter(|v| !v.passed())
+        .map(|v| goals::explain(v, warren::sim::Lang::En))
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(failed[0].contains("through the binding \"#\" of exchange \"alerts\""));
+}
