@@ -381,10 +381,41 @@ pub fn check(s: &Scenario) -> Vec<Verdict> {
     goals
         .iter()
         .map(|g| Verdict {
-            goal: g.clone(),
+            goal: named(g, s),
             finding: judge(s, g, &seen),
         })
         .collect()
+}
+
+/// The goal with producer and consumer ids replaced by their display names (what the diagram
+/// shows), for [`describe`] and [`explain`]; ids without a node stay as written.
+pub fn named(goal: &Goal, s: &Scenario) -> Goal {
+    let consumer = |id: &String| {
+        s.consumers
+            .iter()
+            .find(|c| c.id == *id)
+            .map_or_else(|| id.clone(), |c| c.name.clone())
+    };
+    match goal {
+        Goal::ConsumerReceives {
+            consumer: c,
+            min,
+            max,
+        } => Goal::ConsumerReceives {
+            consumer: consumer(c),
+            min: *min,
+            max: *max,
+        },
+        Goal::AllAcked { producer: Some(p) } => Goal::AllAcked {
+            producer: Some(
+                s.producers
+                    .iter()
+                    .find(|x| x.id == *p)
+                    .map_or_else(|| p.clone(), |x| x.name.clone()),
+            ),
+        },
+        other => other.clone(),
+    }
 }
 
 fn within(got: u64, min: Option<u64>, max: Option<u64>) -> bool {
@@ -951,7 +982,7 @@ mod tests {
         let f = failures(&s, Lang::En);
         assert_eq!(
             f,
-            vec!["Consumer \"worker2\" got 5 deliveries; the goal is at least 7."]
+            vec!["Consumer \"worker 2 (fast)\" got 5 deliveries; the goal is at least 7."]
         );
         for c in &mut s.consumers {
             c.prefetch = 1;
@@ -1000,7 +1031,7 @@ mod tests {
         assert!(!ok);
         assert!(
             out.starts_with(
-                "✗ 消费者 \"worker2\" 收到至少 7 次投递。\n  消费者 \"worker2\" 收到了 5 次投递"
+                "✗ 消费者 \"worker 2 (fast)\" 收到至少 7 次投递。\n  消费者 \"worker 2 (fast)\" 收到了 5 次投递"
             ),
             "{out}"
         );

@@ -62,7 +62,7 @@ pub fn goals_view(props: &GoalsProps) -> Html {
         html! {
             <li class={class}>
                 <span class="goal-mark" aria-label={label} title={label}>{ mark }</span>
-                <span class="goal-text">{ goals::describe(g, l) }{ why.unwrap_or_default() }</span>
+                <span class="goal-text">{ goals::describe(&goals::named(g, &props.doc), l) }{ why.unwrap_or_default() }</span>
             </li>
         }
     });
