@@ -1042,6 +1042,52 @@ mod tests {
     }
 
     #[test]
+    fn unroutable_ranges_and_keyless_goals() {
+        let mut s = preset("challenge-pager");
+        let goals = |s: &mut Scenario, json: &str| {
+            let v: Value = serde_json::from_str(json).unwrap_or_default();
+            let mut cx = Cx::default();
+            let g = read_goals(
+                v.as_array().map_or(&[][..], |a| a.as_slice()),
+                "goals",
+                &mut cx,
+            );
+            assert!(cx.errors.is_empty(), "{:?}", cx.errors);
+            if let Some(l) = s.lesson.as_mut() {
+                l.goals = g;
+            }
+        };
+        goals(
+            &mut s,
+            r#"[{"kind":"no_unroutable"},{"kind":"queue_receives","queue":"pager","max":2},
+                {"kind":"never_reaches","queue":"archive"},{"kind":"all_acked"}]"#,
+        );
+        // Only the pager binding left, with the fixed key: app.info and db.warning go nowhere.
+        s.topology.bindings.retain(|b| b.destination == "pager");
+        s.topology.bindings[0].routing_key = "*.critical".into();
+        let v = check(&s);
+        let text: Vec<String> = v.iter().map(|v| explain(v, Lang::En)).collect();
+        assert_eq!(
+            text[0],
+            "2 publish(es) were routed nowhere, the first with routing key \"app.info\" at exchange \"alerts\"."
+        );
+        assert!(v[1].passed() && v[2].passed(), "{text:?}");
+        // The on-call phone acks everything that reaches it; the unroutable two are never acked.
+        assert!(text[3].starts_with("2 of 4 messages were never acked. A message with routing key \"app.info\" was unroutable"), "{}", text[3]);
+        // Everything to the pager again: too many for max 2, and the count is named.
+        s.topology.bindings[0].routing_key = "#".into();
+        let v = check(&s);
+        assert_eq!(
+            explain(&v[1], Lang::En),
+            "Queue \"pager\" received 4 message(s); the goal is at most 2."
+        );
+        assert_eq!(
+            describe(&v[1].goal, Lang::ZhCn),
+            "队列 \"pager\" 收到至多 2 条消息。"
+        );
+    }
+
+    #[test]
     fn missing_names_and_unbounded_producers_are_handled() {
         let mut s = preset("challenge-pager");
         s.topology.queues.retain(|q| q.name != "archive");
