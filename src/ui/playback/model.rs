@@ -283,7 +283,11 @@ impl Playback {
             | E::Expired { queue, .. }
             | E::Dropped { queue, .. }
             | E::DeadLettered { queue, .. }
-            | E::QueueDeleted { queue } => vec![queue.clone()],
+            | E::QueueDeleted { queue }
+            | E::Edited {
+                change: crate::sim::Change::QueueDeleted { name: queue, .. },
+                ..
+            } => vec![queue.clone()],
             E::Acked { .. }
             | E::Nacked { .. }
             | E::Rejected { .. }

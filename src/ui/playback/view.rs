@@ -432,6 +432,42 @@ fn involved(e: &Explanation) -> Vec<String> {
         | E::ConfirmNack { producer, .. } => {
             vec![format!("producer:{}", producer.id)]
         }
+        E::Edited { change, .. } => {
+            use crate::sim::Change as C;
+            match change {
+                C::ExchangeDeclared { name, .. } | C::ExchangeDeleted { name } => {
+                    vec![format!("exchange:{name}")]
+                }
+                C::QueueDeclared { name } | C::QueueDeleted { name, .. } => {
+                    vec![format!("queue:{name}")]
+                }
+                C::BindingAdded {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                }
+                | C::BindingRemoved {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                } => vec![
+                    format!("exchange:{source}"),
+                    if *to_exchange {
+                        format!("exchange:{destination}")
+                    } else {
+                        format!("queue:{destination}")
+                    },
+                ],
+                C::ConsumerAdded { consumer, .. } | C::ConsumerRemoved { consumer, .. } => {
+                    vec![format!("consumer:{}", consumer.id)]
+                }
+                C::ProducerAdded { producer, .. } | C::ProducerRemoved { producer } => {
+                    vec![format!("producer:{}", producer.id)]
+                }
+            }
+        }
         _ => Vec::new(),
     }
 }
