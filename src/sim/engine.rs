@@ -288,6 +288,12 @@ impl Simulator {
         self.run_due_edits();
     }
 
+    /// The runtime edits of this timeline that have not run yet at this point (after a step
+    /// back): what the diagram shows but the model has not declared yet.
+    pub fn edits_ahead(&self) -> impl Iterator<Item = &Action> {
+        self.edits.iter().skip(self.edits_run).map(|e| &e.action)
+    }
+
     /// Takes the edit list of another simulator of the same timeline (History patches its
     /// snapshots with it).
     pub fn share_edits(&mut self, other: &Simulator) {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { openPage, outDir, start } from './harness.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openPage, outDir, repoRoot, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -464,6 +464,94 @@ describe('diagram editor', () => {
     writeFileSync(join(outDir, 'editor-drag-perf.json'), JSON.stringify(stats, null, 2));
     assert.notEqual(await target.getAttribute('transform'), null);
     assert.ok(stats.median_ms < 100, `median frame ${stats.median_ms} ms`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('edits while the simulation runs: declare + bind, step back across it, delete; a refused change restarts', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const status = () => page.locator('.pb-status').textContent();
+    const position = async () => Number(/event (\d+) \//.exec(await status())[1]);
+    const logTexts = () => page.locator('.pb-log li .log-text').allTextContents();
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 1; i <= 8; i++) {
+      await step.click();
+      await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), i);
+    }
+    const t = (s) => /t = (\d+) ms/.exec(s)[1];
+    const timeBefore = t(await status());
+
+    // Add a queue and bind it while running: declared and bound, the timeline goes on.
+    await page.getByRole('button', { name: 'Add queue' }).click();
+    await node(page, /^queue q1/).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.pb-log li .log-text')].some((e) => e.textContent === 'queue q1 declared while running'),
+    );
+    assert.ok((await position()) >= 9, `the step counter did not reset: ${await status()}`);
+    assert.equal(t(await status()), timeBefore, 'virtual time did not reset');
+    const canvas = await page.locator('#warren-canvas').boundingBox();
+    const dragTo = async (from, to) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 8 });
+      await page.mouse.up();
+    };
+    await dragTo(await centre(node(page, /^exchange topic_logs/).locator('.handle')), await centre(node(page, /^queue q1/)));
+    await page.locator('#field-BKey').fill('#.rabbit');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.pb-log li .log-text')].some((e) => e.textContent === 'binding q1 ← topic_logs (#.rabbit) added'),
+    );
+    assert.ok((await position()) >= 9);
+    const afterEdit = await position();
+    await page.screenshot({ path: join(outDir, 'editor-runtime-edit-1280x720.png') });
+
+    // Step back across the edit: the queue is drawn dimmed, "not declared yet"; forward again, it is.
+    const back = page.getByRole('button', { name: 'Step back' });
+    for (let i = 0; i < 4; i++) await back.click();
+    await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit - 4);
+    assert.match(await node(page, /^queue q1/).getAttribute('aria-label'), /not declared yet at this point$/);
+    assert.equal(await page.locator('.node.undeclared').count(), 1);
+    for (let i = 0; i < 4; i++) await step.click();
+    await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit);
+    assert.equal(await page.locator('.node.undeclared').count(), 0);
+
+    // Run on: q1 receives the *.rabbit messages published after the edit.
+    await page.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('(idle)'));
+    const texts = await logTexts();
+    const routedToQ1 = texts.filter((l) => /^exchange topic_logs routed m\d+ .* to [^:]*\bq1\b/.test(l)).length;
+    assert.ok(routedToQ1 > 0, texts.join('\n'));
+    const label = await node(page, /^queue q1/).getAttribute('aria-label');
+    assert.equal(label, `queue q1, ${routedToQ1} ready, 0 unacked`);
+
+    // Delete it while running: its messages are discarded, with the reason.
+    await node(page, /^queue q1/).click();
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('.pb-log li .log-text')].some((e) =>
+          e.textContent.startsWith(`queue q1 deleted while running: ${n} ready message(s) discarded`),
+        ),
+      routedToQ1,
+    );
+    assert.ok((await logTexts()).some((l) => /^dropped m\d+ from queue q1: its queue was deleted/.test(l)));
+    assert.ok((await position()) > afterEdit);
+    assert.equal(await page.locator('.pb-notice').count(), 0);
+
+    // Changing an existing queue's durability is refused by RabbitMQ (406): start over, say why.
+    await node(page, /^queue Q1/).click();
+    await page.locator('#field-QDurable').check();
+    await page.locator('.pb-notice').waitFor();
+    assert.match(await page.locator('.pb-notice').textContent(), /^Restarted from t = 0: queue Q1 changed: .*406 PRECONDITION_FAILED/);
+    assert.match(await status(), /event 0 \//);
     assert.deepEqual(problems, []);
     await page.close();
   });

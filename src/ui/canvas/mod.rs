@@ -21,6 +21,7 @@ use crate::ui::editor::fields::{self, Target};
 use crate::ui::editor::graph::{EdgeKind, Graph, GraphNode, NodeKind};
 use crate::ui::editor::ops::{self, NODE_H, NODE_W, NewNode};
 use crate::ui::editor::state::{EditorAction, EditorState, Size};
+use crate::ui::i18n::tr;
 use crate::ui::{icons, num};
 
 use geometry::{HANDLE_R, LABEL_H};
@@ -889,16 +890,26 @@ fn node_view(
             }
         })
     };
+    // The accessible label keeps its kind-and-name start; a node the model has not declared
+    // yet at this point of the timeline says so after it.
+    let (label, caption) = if n.undeclared {
+        (
+            format!("{}, {}", n.label, tr("editor.node.undeclared")),
+            tr("editor.node.undeclared").to_owned(),
+        )
+    } else {
+        (n.label.clone(), n.caption.clone())
+    };
     html! {
-        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"))}
+        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"), n.undeclared.then_some("undeclared"))}
             transform={format!("translate({} {})", f1(at.x), f1(at.y))}
             tabindex="0" role="button" aria-pressed={if selected { "true" } else { "false" }}
-            aria-label={n.label.clone()} data-node={n.id.to_string()} {onkeydown}>
-            <title>{ n.label.clone() }</title>
+            aria-label={label.clone()} data-node={n.id.to_string()} {onkeydown}>
+            <title>{ label }</title>
             { shape }
             { icon }
             <text class="node-name" x={f1(text_x)} y="-3">{ geometry::ellipsize(&n.name, max_chars) }</text>
-            <text class="node-caption" x={f1(text_x)} y="16">{ n.caption.clone() }</text>
+            <text class="node-caption" x={f1(text_x)} y="16">{ caption }</text>
             { if matches!(n.kind, NodeKind::Consumer) { Html::default() } else { html! {
                 <circle class="handle" cx={f1(hw)} cy="0" r={f1(HANDLE_R)} />
             } } }

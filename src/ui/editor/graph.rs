@@ -83,6 +83,9 @@ pub struct GraphNode {
     pub predeclared: bool,
     /// Queue counts (queues only).
     pub counts: QueueCounts,
+    /// Playback stepped back before the runtime edit that declares it: the diagram has it,
+    /// the model at this point does not yet (drawn dimmed).
+    pub undeclared: bool,
 }
 
 /// What an edge stands for.
@@ -441,6 +444,7 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
         at,
         predeclared,
         counts: counts_here,
+        undeclared: false,
     }
 }
 

@@ -115,6 +115,12 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             <input type="range" class="pb-scrubber" min="0" max={end.to_string()} value={pos.to_string()}
                 step="1" aria-label={t("Timeline")} aria-valuetext={status.clone()} oninput={onscrub} />
             <output class="pb-status" aria-live="off">{ status }</output>
+            { c.notice.as_ref().map(|why| html! {
+                <p class="pb-notice" role="status">{ crate::ui::i18n::tr_with(
+                    "editor.restart.notice",
+                    &[("reason", &why.text(pb.lang()))],
+                ) }</p>
+            }).unwrap_or_default() }
         </div>
     }
 }
