@@ -555,4 +555,40 @@ describe('diagram editor', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  test('in 简体中文 the palette, inspector labels and canvas labels are Chinese', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('combobox', { name: '语言' }).waitFor();
+    try {
+      for (const name of ['添加生产者', '添加交换机', '添加队列', '添加消费者'])
+        await page.getByRole('button', { name, exact: true }).waitFor();
+      assert.equal(await page.locator('.palette').getAttribute('aria-label'), '添加节点');
+      // The node labels keep their English kind-and-name start (screen readers and tests).
+      await node(page, /^queue Q1/).click();
+      await page.getByRole('heading', { name: '队列 Q1' }).waitFor();
+      const labels = await page.locator('.inspector .field label').allInnerTexts();
+      for (const l of ['名称', '持久（durable）', '消息 TTL（毫秒）', '死信交换机', '最大优先级'])
+        assert.ok(labels.includes(l), `inspector label ${l}: ${labels.join(' | ')}`);
+      assert.ok(!labels.some((l) => /^[A-Za-z ]+$/.test(l)), `no English label left: ${labels.join(' | ')}`);
+      await page.locator('.inspector').getByRole('button', { name: '删除', exact: true }).waitFor();
+      // Inline validation speaks Chinese too.
+      await page.locator('#field-QMaxLength').fill('x');
+      assert.equal(await page.locator('.field-error').innerText(), '“x”不是整数');
+      await page.locator('#field-QMaxLength').fill('');
+      await page.screenshot({ path: join(outDir, 'editor-zh-CN-1280x720.png') });
+    } finally {
+      await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+      await page.getByRole('combobox', { name: 'Language' }).waitFor();
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });
