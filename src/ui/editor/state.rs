@@ -124,6 +124,9 @@ pub struct EditorState {
     pub renaming: Option<NodeId>,
     /// Ask the view to focus the inspector's first field (after a keyboard add).
     pub focus_inspector: u64,
+    /// The text field the last action typed into: the next keystroke in the same field joins
+    /// the same undo step (one step per field edit, not per key). Any other action ends it.
+    typing: Option<(Target, Field)>,
 }
 
 /// Everything the editor can be asked to do.
@@ -232,6 +235,7 @@ impl EditorState {
             selection: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
+            typing: None,
             drafts: BTreeMap::new(),
             notice: None,
             view: View::default(),
@@ -281,6 +285,16 @@ impl EditorState {
         &mut self,
         edit: impl FnOnce(&mut Scenario) -> Result<T, String>,
     ) -> Result<T, String> {
+        self.commit_joining(false, edit)
+    }
+
+    /// [`Self::commit`]; with `join`, the change joins the last undo step instead of making
+    /// a new one.
+    fn commit_joining<T>(
+        &mut self,
+        join: bool,
+        edit: impl FnOnce(&mut Scenario) -> Result<T, String>,
+    ) -> Result<T, String> {
         let mut next = (*self.doc).clone();
         let out = edit(&mut next)?;
         if let Err(e) = validate(&next) {
@@ -288,7 +302,9 @@ impl EditorState {
         }
         if next != *self.doc {
             let prev = std::mem::replace(&mut self.doc, Rc::new(next));
-            self.undo.push(prev);
+            if !join || self.undo.is_empty() {
+                self.undo.push(prev);
+            }
             if self.undo.len() > HISTORY_LIMIT {
                 self.undo.remove(0);
             }
@@ -408,6 +424,15 @@ impl EditorState {
     /// Applies one action; returns a line for the event log when something changed.
     pub fn apply(&mut self, action: EditorAction) -> Option<String> {
         use EditorAction as A;
+        // Measuring, zooming and panning the view do not end a field edit; anything else does.
+        let typing = if matches!(
+            action,
+            A::Resize(_) | A::Zoom { .. } | A::PanBy(..) | A::Fit | A::DismissNotice
+        ) {
+            self.typing.clone()
+        } else {
+            self.typing.take()
+        };
         match action {
             A::Load(doc) => {
                 let title = doc.title.clone();
@@ -601,7 +626,7 @@ impl EditorState {
                 target,
                 field,
                 value,
-            } => self.set_field(target, field, value),
+            } => self.set_field(target, field, value, typing),
             A::AddBinding {
                 source,
                 destination,
@@ -735,13 +760,26 @@ impl EditorState {
         }
     }
 
-    fn set_field(&mut self, target: Target, field: Field, value: String) -> Option<String> {
+    fn set_field(
+        &mut self,
+        target: Target,
+        field: Field,
+        value: String,
+        typing: Option<(Target, Field)>,
+    ) -> Option<String> {
         let key = (target.clone(), field);
-        let result = self.commit(|s| fields::set(s, &target, field, &value));
+        let typed = matches!(
+            field.input(),
+            fields::Input::Text | fields::Input::Number | fields::Input::Lines
+        );
+        let join = typed && typing.as_ref() == Some(&key);
+        let result = self.commit_joining(join, |s| fields::set(s, &target, field, &value));
         match result {
             Ok(()) => {
                 self.drafts.remove(&key);
                 let new_target = fields::target_after(&target, field, &value);
+                // A rename changes the target: the next key in the same field still joins.
+                self.typing = typed.then(|| (new_target.clone(), field));
                 if new_target != target {
                     for t in &mut self.selection {
                         if *t == target {
@@ -764,6 +802,8 @@ impl EditorState {
                 None
             }
             Err(error) => {
+                // A draft that does not validate yet (a half-typed number) keeps the step open.
+                self.typing = typing.filter(|t| *t == key);
                 self.drafts.insert(key, Draft { text: value, error });
                 None
             }
@@ -815,6 +855,81 @@ fn connected_text(s: &Scenario, from: &NodeId, to: &NodeId) -> String {
 mod tests {
     use super::*;
     use crate::scenario::presets;
+
+    /// Types `text` into a field key by key, as the inspector's input events do.
+    fn type_into(e: &mut EditorState, target: &Target, field: Field, text: &str) -> Target {
+        let mut t = target.clone();
+        for n in 1..=text.chars().count() {
+            let value: String = text.chars().take(n).collect();
+            e.apply(EditorAction::SetField {
+                target: t.clone(),
+                field,
+                value,
+            });
+            // A rename moves the selection to the new id, as the inspector follows it.
+            if let Some(p) = e.primary() {
+                t = p.clone();
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_undo_step() {
+        let mut e = empty();
+        let q = add(&mut e, NewNode::Queue);
+        let before_edits = e.undo.len();
+        let q = Target::Node(q);
+        // The name is renamed on every key: the target changes each time, the step does not.
+        let renamed = type_into(&mut e, &q, Field::QName, "orders");
+        assert_eq!(renamed, Target::Node(NodeId::Queue("orders".into())));
+        assert_eq!(
+            e.undo.len(),
+            before_edits + 1,
+            "one step for the whole name"
+        );
+        // A half-typed number is a draft; finishing it stays in the same step.
+        type_into(&mut e, &renamed, Field::QMaxLength, "1x");
+        type_into(&mut e, &renamed, Field::QMaxLength, "10");
+        assert_eq!(e.undo.len(), before_edits + 2, "max length is its own step");
+        // Zooming in between does not split the edit; selecting something else does.
+        e.apply(EditorAction::Fit);
+        type_into(&mut e, &renamed, Field::QMaxLength, "100");
+        assert_eq!(e.undo.len(), before_edits + 2);
+        e.apply(EditorAction::Select(Some(renamed.clone())));
+        type_into(&mut e, &renamed, Field::QMaxLength, "1000");
+        assert_eq!(e.undo.len(), before_edits + 3);
+        // Undo goes back field edit by field edit.
+        e.apply(EditorAction::Undo);
+        assert_eq!(
+            fields::get(&e.doc, &renamed, Field::QMaxLength).as_deref(),
+            Some("100")
+        );
+        e.apply(EditorAction::Undo);
+        assert_eq!(
+            fields::get(&e.doc, &renamed, Field::QMaxLength).as_deref(),
+            Some("")
+        );
+        e.apply(EditorAction::Undo);
+        assert!(e.doc.queue("orders").is_none());
+        assert!(
+            e.doc.queue("q1").is_some(),
+            "the name typed key by key is undone at once"
+        );
+        // A checkbox is a step per click, even in a row.
+        let n = e.undo.len();
+        let q1 = Target::Node(NodeId::Queue("q1".into()));
+        let now = fields::get(&e.doc, &q1, Field::QDurable).unwrap_or_default();
+        let flip = if now == "true" { "false" } else { "true" };
+        for v in [flip, now.as_str()] {
+            e.apply(EditorAction::SetField {
+                target: q1.clone(),
+                field: Field::QDurable,
+                value: v.into(),
+            });
+        }
+        assert_eq!(e.undo.len(), n + 2);
+    }
 
     fn empty() -> EditorState {
         let mut e = EditorState::new(ops::empty_scenario());
