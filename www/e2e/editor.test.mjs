@@ -591,4 +591,34 @@ describe('diagram editor', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  test('255-byte names: nodes ellipsize with the full name in <title>, nothing widens the page', async () => {
+    const long = (stem) => (stem + '_').padEnd(255, 'x');
+    const qname = long('Q1_orders_from_the_very_long_named_service');
+    const xname = long('topic_logs_of_a_very_long_exchange');
+    let text = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    text = text.replaceAll('"Q1"', JSON.stringify(qname)).replaceAll('queue:Q1', `queue:${qname}`);
+    text = text.replaceAll('"topic_logs"', JSON.stringify(xname)).replaceAll('exchange:topic_logs', `exchange:${xname}`);
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), text);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const q = node(page, new RegExp(`^queue ${qname}, `));
+    assert.match(await q.locator('.node-name').textContent(), /^Q1_orders.*…$/);
+    assert.match(await q.locator('title').textContent(), new RegExp(`^queue ${qname}, 0 ready`));
+    await q.click();
+    assert.equal(await page.locator('#field-QName').inputValue(), qname, 'the inspector has the full name');
+    for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    const widths = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    let [sw, cw] = await widths();
+    assert.ok(sw <= cw, `no sideways scrolling at 1280: ${sw} > ${cw}`);
+    await page.screenshot({ path: join(outDir, 'editor-long-names-1280x720.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(100);
+    [sw, cw] = await widths();
+    assert.ok(sw <= cw, `no sideways scrolling at 390: ${sw} > ${cw}`);
+    await page.screenshot({ path: join(outDir, 'editor-long-names-390x844.png') });
+    await page.close();
+  });
 });

@@ -404,7 +404,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <button type="button" class="icon-button" aria-label={tr("editor.inspector.close")} title={tr("editor.inspector.close_title")}
                         onclick={dispatch.reform(|_: MouseEvent| EditorAction::Select(None))}>{ super::super::icons::icon(super::super::icons::CLOSE) }</button>
                 </div>
-                <h2 id="inspector-title"><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ title }</h2>
+                <h2 id="inspector-title" title={title.clone()}><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ title }</h2>
                 { explain.map(|e| html! { <p class="muted">{ e }</p> }).unwrap_or_default() }
                 <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>{ fl }</form>
                 { bindings }
