@@ -266,8 +266,9 @@ pub fn app() -> Html {
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
         use_memo(
-            (state.editor.revision, counts, undeclared),
-            move |(_, counts, undeclared)| {
+            // The labels are in the UI language: rebuild on a switch.
+            (state.editor.revision, counts, undeclared, lang_now),
+            move |(_, counts, undeclared, _)| {
                 let mut g = graph::build(&doc, counts);
                 for n in &mut g.nodes {
                     n.undeclared = undeclared.contains(&n.id.to_string());

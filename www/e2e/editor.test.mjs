@@ -556,7 +556,7 @@ describe('diagram editor', () => {
     await page.close();
   });
 
-  test('in 简体中文 the palette, inspector labels and canvas labels are Chinese', async () => {
+  test('in 简体中文 the palette, inspector labels, node and binding labels are Chinese', async () => {
     const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
     const page = await env.context.newPage();
     await page.setViewportSize({ width: 1280, height: 720 });
@@ -571,8 +571,10 @@ describe('diagram editor', () => {
       for (const name of ['添加生产者', '添加交换机', '添加队列', '添加消费者'])
         await page.getByRole('button', { name, exact: true }).waitFor();
       assert.equal(await page.locator('.palette').getAttribute('aria-label'), '添加节点');
-      // The node labels keep their English kind-and-name start (screen readers and tests).
-      await node(page, /^queue Q1/).click();
+      // Node and binding labels start with the kind and name, in Chinese.
+      assert.ok((await nodeLabels(page)).includes('交换机 topic_logs，topic'), (await nodeLabels(page)).join(' | '));
+      assert.ok((await bindingLabels(page)).includes('绑定：从交换机 topic_logs 到队列 Q2，绑定键 lazy.#'));
+      await node(page, /^队列 Q1，0 条就绪，0 条未确认$/).click();
       await page.getByRole('heading', { name: '队列 Q1' }).waitFor();
       const labels = await page.locator('.inspector .field label').allInnerTexts();
       for (const l of ['名称', '持久（durable）', '消息 TTL（毫秒）', '死信交换机', '最大优先级'])

@@ -710,9 +710,14 @@ fn edge_view(
                 Some(i) => {
                     let target = Target::Binding(i);
                     let selected = st.is_selected(&target);
-                    let aria = format!(
-                        "binding from exchange {from_name} to {to_word} {to_name}, {}",
-                        if l.text.starts_with('\u{201c}') { "empty key".to_owned() } else { format!("key {}", l.text) }
+                    let key = if l.text.starts_with('\u{201c}') {
+                        tr("editor.label.empty_key").to_owned()
+                    } else {
+                        tr_with("editor.label.key", &[("key", &l.text)])
+                    };
+                    let aria = tr_with(
+                        "editor.label.binding",
+                        &[("source", from_name), ("kind", kind_word(to_word)), ("destination", to_name), ("key", &key)],
                     );
                     let onclick = {
                         let dispatch = dispatch.clone();
