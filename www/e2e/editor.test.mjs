@@ -512,6 +512,14 @@ describe('diagram editor', () => {
     assert.ok((await position()) >= 9);
     const afterEdit = await position();
     await page.screenshot({ path: join(outDir, 'editor-runtime-edit-1280x720.png') });
+    // On a phone, after tidying up: moving nodes is layout only, the simulation goes on.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await page.waitForTimeout(100);
+    assert.equal(await position(), afterEdit, 'a layout change does not touch the simulation');
+    await page.screenshot({ path: join(outDir, 'editor-runtime-edit-390x844.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
 
     // Step back across the edit: the queue is drawn dimmed, "not declared yet"; forward again, it is.
     const back = page.getByRole('button', { name: 'Step back' });

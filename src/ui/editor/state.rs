@@ -14,6 +14,7 @@ use crate::scenario::{NodeId, Point, Scenario};
 
 use super::fields::{self, Field, Target};
 use super::ops::{self, Connected, NewNode};
+use crate::ui::i18n::{tr, tr_with};
 
 /// Most undo steps kept.
 pub const HISTORY_LIMIT: usize = 200;
@@ -439,11 +440,11 @@ impl EditorState {
                 let mut doc = doc;
                 ops::spread_for_labels(Rc::make_mut(&mut doc));
                 self.replace_doc(doc);
-                Some(format!("Opened scenario \u{201c}{title}\u{201d}."))
+                Some(tr_with("editor.log.opened", &[("title", &title)]))
             }
             A::New => {
                 self.replace_doc(Rc::new(ops::empty_scenario()));
-                Some("Started a blank diagram.".to_owned())
+                Some(tr("editor.log.new").to_owned())
             }
             A::Add {
                 kind,
@@ -458,10 +459,12 @@ impl EditorState {
                             self.focus_inspector += 1;
                         }
                         self.notice = None;
-                        Some(format!(
-                            "Added {} {}.",
-                            kind.word(),
-                            node_name(&self.doc, &id)
+                        Some(tr_with(
+                            "editor.log.added",
+                            &[
+                                ("kind", kind_word(kind.word())),
+                                ("name", &node_name(&self.doc, &id)),
+                            ],
                         ))
                     }
                     Err(e) => {
@@ -475,10 +478,12 @@ impl EditorState {
                 self.selection = t.into_iter().collect();
                 self.renaming = None;
                 match self.selection.as_slice() {
-                    [Target::Node(id)] if before != self.selection => Some(format!(
-                        "Selected {} {}.",
-                        super::graph::NodeKind::of(id).word(),
-                        node_name(&self.doc, id)
+                    [Target::Node(id)] if before != self.selection => Some(tr_with(
+                        "editor.log.selected",
+                        &[
+                            ("kind", kind_word(super::graph::NodeKind::of(id).word())),
+                            ("name", &node_name(&self.doc, id)),
+                        ],
                     )),
                     _ => None,
                 }
@@ -537,7 +542,7 @@ impl EditorState {
                     Some(text)
                 }
                 Err(e) => {
-                    self.refuse(format!("Not connected: {e}."));
+                    self.refuse(tr_with("editor.log.not_connected", &[("reason", &e)]));
                     None
                 }
             },
@@ -573,9 +578,9 @@ impl EditorState {
                         self.selection.clear();
                         self.prune_selection();
                         let text = if n == 1 {
-                            "Deleted 1 item.".to_owned()
+                            tr("editor.log.deleted_one").to_owned()
                         } else {
-                            format!("Deleted {n} items.")
+                            tr_with("editor.log.deleted_many", &[("count", &n.to_string())])
                         };
                         self.tell(text.clone());
                         Some(text)
@@ -592,10 +597,11 @@ impl EditorState {
                     Ok(new) if !new.is_empty() => {
                         let n = new.len();
                         self.selection = new.into_iter().map(Target::Node).collect();
-                        Some(format!(
-                            "Duplicated {n} node{}.",
-                            if n == 1 { "" } else { "s" }
-                        ))
+                        Some(if n == 1 {
+                            tr("editor.log.duplicated_one").to_owned()
+                        } else {
+                            tr_with("editor.log.duplicated_many", &[("count", &n.to_string())])
+                        })
                     }
                     Ok(_) => None,
                     Err(e) => {
@@ -641,7 +647,7 @@ impl EditorState {
                     }
                     Ok(_) => None,
                     Err(e) => {
-                        self.refuse(format!("Not bound: {e}."));
+                        self.refuse(tr_with("editor.log.not_bound", &[("reason", &e)]));
                         None
                     }
                 }
@@ -650,7 +656,7 @@ impl EditorState {
                 Ok(n) if n > 0 => {
                     self.selection.retain(|t| !matches!(t, Target::Binding(_)));
                     self.drafts.clear();
-                    Some("Deleted a binding.".to_owned())
+                    Some(tr("editor.log.deleted_binding").to_owned())
                 }
                 Ok(_) => None,
                 Err(e) => {
@@ -663,14 +669,14 @@ impl EditorState {
                 let cur = std::mem::replace(&mut self.doc, prev);
                 self.redo.push(cur);
                 self.after_history();
-                Some("Undid the last edit.".to_owned())
+                Some(tr("editor.log.undid").to_owned())
             }
             A::Redo => {
                 let next = self.redo.pop()?;
                 let cur = std::mem::replace(&mut self.doc, next);
                 self.undo.push(cur);
                 self.after_history();
-                Some("Redid the edit.".to_owned())
+                Some(tr("editor.log.redid").to_owned())
             }
             A::AutoLayout => match self.commit(|s| {
                 ops::auto_layout(s);
@@ -678,7 +684,7 @@ impl EditorState {
             }) {
                 Ok(()) => {
                     self.fit();
-                    Some("Laid the diagram out automatically.".to_owned())
+                    Some(tr("editor.log.laid_out").to_owned())
                 }
                 Err(e) => {
                     self.refuse(e);
@@ -830,24 +836,26 @@ fn node_name(s: &Scenario, id: &NodeId) -> String {
 
 fn connected_text(s: &Scenario, from: &NodeId, to: &NodeId) -> String {
     let (a, b) = (node_name(s, from), node_name(s, to));
-    match (from, to) {
-        (NodeId::Producer(_), NodeId::Exchange(_)) => {
-            format!("Producer {a} now publishes to exchange {b}.")
-        }
-        (NodeId::Producer(_), NodeId::Queue(_)) => {
-            format!("Producer {a} now publishes to queue {b} through the default exchange.")
-        }
-        (NodeId::Exchange(_), NodeId::Queue(_)) => format!("Bound queue {b} to exchange {a}."),
-        (NodeId::Exchange(_), NodeId::Exchange(_)) => {
-            format!("Bound exchange {b} to exchange {a}.")
-        }
-        (NodeId::Queue(_), NodeId::Consumer(_)) => {
-            format!("Consumer {b} now consumes from queue {a}.")
-        }
-        (NodeId::Queue(_), NodeId::Exchange(_)) => {
-            format!("Queue {a} now dead-letters to exchange {b}.")
-        }
-        _ => format!("Connected {a} to {b}."),
+    let key = match (from, to) {
+        (NodeId::Producer(_), NodeId::Exchange(_)) => "editor.log.publishes_to",
+        (NodeId::Producer(_), NodeId::Queue(_)) => "editor.log.publishes_to_queue",
+        (NodeId::Exchange(_), NodeId::Queue(_)) => "editor.log.bound_queue",
+        (NodeId::Exchange(_), NodeId::Exchange(_)) => "editor.log.bound_exchange",
+        (NodeId::Queue(_), NodeId::Consumer(_)) => "editor.log.consumes",
+        (NodeId::Queue(_), NodeId::Exchange(_)) => "editor.log.dead_letters",
+        _ => "editor.log.connected",
+    };
+    tr_with(key, &[("a", &a), ("b", &b)])
+}
+
+/// A node kind in the UI language.
+fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
     }
 }
 
