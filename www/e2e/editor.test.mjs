@@ -631,4 +631,31 @@ describe('diagram editor', () => {
     await page.screenshot({ path: join(outDir, 'editor-long-names-390x844.png') });
     await page.close();
   });
+
+  test('wheel zoom keeps the point under the pointer; the page does not scroll', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    const q2 = node(page, /^queue Q2/);
+    await q2.waitFor({ timeout: 20000 });
+    const zoom = () => page.locator('output.zoom-level').innerText().then((s) => parseInt(s, 10));
+    const z0 = await zoom();
+    const before = await centre(q2);
+    // The pointer on Q2's centre: zooming in and out around it leaves Q2 where it is.
+    await page.mouse.move(before.x, before.y);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((z) => parseInt(document.querySelector('output.zoom-level').textContent, 10) > z, z0);
+    const zoomedIn = await zoom();
+    const after = await centre(q2);
+    assert.ok(Math.abs(after.x - before.x) < 3 && Math.abs(after.y - before.y) < 3, `Q2 stays under the pointer: ${JSON.stringify([before, after])}`);
+    const box = await q2.locator('.shape').boundingBox();
+    assert.ok(box.width > 168 * (z0 / 100) * 1.2, `Q2 is drawn larger: ${box.width}`);
+    await page.mouse.wheel(0, 600);
+    await page.waitForFunction((z) => parseInt(document.querySelector('output.zoom-level').textContent, 10) < z, zoomedIn);
+    assert.ok((await zoom()) < zoomedIn);
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the wheel zooms the diagram, not the page');
+    await page.close();
+  });
 });
