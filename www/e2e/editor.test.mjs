@@ -658,4 +658,37 @@ describe('diagram editor', () => {
     assert.equal(await page.evaluate(() => window.scrollY), 0, 'the wheel zooms the diagram, not the page');
     await page.close();
   });
+
+  test('keyboard connect: C on a node, Tab to the target, Enter; Escape cancels', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    const tabTo = async (re) => {
+      for (let i = 0; i < 40; i++) {
+        if (re.test(await focused())) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${re}; at ${await focused()}`);
+    };
+    // Escape cancels: nothing changes.
+    await node(page, /^queue Q2/).focus();
+    await page.keyboard.press('c');
+    await page.locator('.node.connect-source').waitFor();
+    assert.match(await page.locator('.canvas-notice').innerText(), /^Connecting from queue Q2: Tab to the target/);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.node.connect-source').count(), 0);
+    // Q2 → the first consumer: it now consumes from Q2.
+    await node(page, /^queue Q2/).focus();
+    await page.keyboard.press('c');
+    await tabTo(/^consumer receive_logs_topic\.py "\*\.orange\.\*"/);
+    await page.keyboard.press('Enter');
+    await node(page, /^consumer receive_logs_topic\.py "\*\.orange\.\*", consumes from queue Q2/).waitFor();
+    assert.equal(await page.locator('.node.connect-source').count(), 0);
+    assert.match(await page.locator('.canvas-notice').innerText(), /now consumes from queue Q2/);
+    await page.close();
+  });
 });

@@ -843,10 +843,12 @@ fn node_view(
     } else {
         11
     };
+    let connect_source = st.connecting.as_ref() == Some(&n.id);
     let onkeydown = {
         let dispatch = dispatch.clone();
         let id = n.id.clone();
         let selected_now = selected;
+        let connecting = st.connecting.clone();
         Callback::from(move |e: KeyboardEvent| {
             let t = Target::Node(id.clone());
             let ensure = |dispatch: &Callback<EditorAction>| {
@@ -874,6 +876,22 @@ fn node_view(
                 return;
             }
             match e.key().as_str() {
+                // Enter on another node ends a keyboard connection there.
+                "Enter" if connecting.as_ref().is_some_and(|from| *from != id) => {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    if let Some(from) = connecting.clone() {
+                        dispatch.emit(EditorAction::Connect {
+                            from,
+                            to: id.clone(),
+                        });
+                    }
+                }
+                "c" | "C" if !e.ctrl_key() && !e.meta_key() && !e.alt_key() => {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    dispatch.emit(EditorAction::StartConnect(id.clone()));
+                }
                 "Enter" | "F2" => {
                     e.prevent_default();
                     e.stop_propagation();
@@ -892,6 +910,10 @@ fn node_view(
                     e.stop_propagation();
                     ensure(&dispatch);
                     dispatch.emit(EditorAction::Delete);
+                }
+                "Escape" if connecting.is_some() => {
+                    e.stop_propagation();
+                    dispatch.emit(EditorAction::CancelConnect);
                 }
                 "Escape" => {
                     e.stop_propagation();
@@ -912,7 +934,7 @@ fn node_view(
         (n.label.clone(), caption_text(n))
     };
     html! {
-        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"), n.undeclared.then_some("undeclared"))}
+        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"), n.undeclared.then_some("undeclared"), connect_source.then_some("connect-source"))}
             transform={format!("translate({} {})", f1(at.x), f1(at.y))}
             tabindex="0" role="button" aria-pressed={if selected { "true" } else { "false" }}
             aria-label={label.clone()} data-node={n.id.to_string()} {onkeydown}>

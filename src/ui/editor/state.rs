@@ -123,6 +123,9 @@ pub struct EditorState {
     pub drag: Option<Point>,
     /// The node being renamed in place.
     pub renaming: Option<NodeId>,
+    /// Keyboard connection in progress (C on a node): the source; Enter on another node
+    /// connects them.
+    pub connecting: Option<NodeId>,
     /// Ask the view to focus the inspector's first field (after a keyboard add).
     pub focus_inspector: u64,
     /// The text field the last action typed into: the next keystroke in the same field joins
@@ -174,6 +177,10 @@ pub enum EditorAction {
         /// Target.
         to: NodeId,
     },
+    /// Start a keyboard connection from this node (C).
+    StartConnect(NodeId),
+    /// Give up the keyboard connection.
+    CancelConnect,
     /// Report a refused gesture.
     Refuse(String),
     /// Delete the selection.
@@ -237,6 +244,7 @@ impl EditorState {
             undo: Vec::new(),
             redo: Vec::new(),
             typing: None,
+            connecting: None,
             drafts: BTreeMap::new(),
             notice: None,
             view: View::default(),
@@ -528,24 +536,44 @@ impl EditorState {
                 let offset = self.to_model(offset);
                 self.move_selection(offset)
             }
-            A::Connect { from, to } => match self.commit(|s| ops::connect(s, &from, &to)) {
-                Ok(done) => {
-                    let meaning = ops::connection_meaning(&self.doc, &from, &to).ok();
-                    self.selection = vec![match done {
-                        Connected::Node(n) => Target::Node(n),
-                        Connected::Binding(i) => Target::Binding(i),
-                    }];
-                    self.prune_selection();
-                    let text = connected_text(&self.doc, &from, &to);
-                    self.tell(text.clone());
-                    let _ = meaning;
-                    Some(text)
+            A::StartConnect(id) => {
+                let text = tr_with(
+                    "editor.connect.keyboard_start",
+                    &[
+                        ("kind", kind_word(super::graph::NodeKind::of(&id).word())),
+                        ("name", &node_name(&self.doc, &id)),
+                    ],
+                );
+                self.connecting = Some(id.clone());
+                self.selection = vec![Target::Node(id)];
+                self.tell(text.clone());
+                Some(text)
+            }
+            A::CancelConnect => {
+                self.connecting.take()?;
+                let text = tr("editor.connect.keyboard_cancel").to_owned();
+                self.tell(text.clone());
+                Some(text)
+            }
+            A::Connect { from, to } => {
+                self.connecting = None;
+                match self.commit(|s| ops::connect(s, &from, &to)) {
+                    Ok(done) => {
+                        self.selection = vec![match done {
+                            Connected::Node(n) => Target::Node(n),
+                            Connected::Binding(i) => Target::Binding(i),
+                        }];
+                        self.prune_selection();
+                        let text = connected_text(&self.doc, &from, &to);
+                        self.tell(text.clone());
+                        Some(text)
+                    }
+                    Err(e) => {
+                        self.refuse(tr_with("editor.log.not_connected", &[("reason", &e)]));
+                        None
+                    }
                 }
-                Err(e) => {
-                    self.refuse(tr_with("editor.log.not_connected", &[("reason", &e)]));
-                    None
-                }
-            },
+            }
             A::Refuse(text) => {
                 self.refuse(text);
                 None
@@ -880,6 +908,43 @@ mod tests {
             }
         }
         t
+    }
+
+    #[test]
+    fn keyboard_connect_from_c_to_enter_and_escape_cancels() {
+        let mut e = empty();
+        let p = add(&mut e, NewNode::Producer);
+        let x = add(&mut e, NewNode::Exchange);
+        let q = add(&mut e, NewNode::Queue);
+        e.apply(EditorAction::StartConnect(p.clone()));
+        assert_eq!(e.connecting, Some(p.clone()));
+        e.apply(EditorAction::CancelConnect);
+        assert_eq!(e.connecting, None);
+        e.apply(EditorAction::StartConnect(x.clone()));
+        e.apply(EditorAction::Connect {
+            from: x.clone(),
+            to: q.clone(),
+        });
+        assert_eq!(e.connecting, None);
+        let NodeId::Queue(qname) = &q else {
+            panic!("not a queue: {q:?}")
+        };
+        assert!(
+            e.doc
+                .topology
+                .bindings
+                .iter()
+                .any(|b| b.destination == *qname),
+            "bound"
+        );
+        // A refused target ends the connection too, with the reason shown.
+        e.apply(EditorAction::StartConnect(q.clone()));
+        e.apply(EditorAction::Connect {
+            from: q.clone(),
+            to: p.clone(),
+        });
+        assert_eq!(e.connecting, None);
+        assert!(e.notice.as_ref().is_some_and(|n| n.refused));
     }
 
     #[test]
