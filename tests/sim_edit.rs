@@ -332,3 +332,39 @@ fn adding_a_consumer_while_running_subscribes_it_now() {
         |e| matches!(&e.what, Explanation::Delivered { consumer, .. } if &*consumer.id == "c3")
     ));
 }
+
+#[test]
+fn a_consumer_without_a_queue_is_added_but_does_not_subscribe() {
+    let old = topics();
+    let mut h = History::new(Simulator::new(old.clone()));
+    steps(&mut h, 5);
+    while h.sim().pending_events() > 0 {
+        h.step();
+    }
+    let mut new = old.clone();
+    new.consumers.push(consumer("c9", "", false, 0));
+    h.edit(runtime_changes(&old, &new).unwrap_or_default());
+    let after = steps(&mut h, 100);
+    let log = texts(&after);
+    assert_eq!(
+        log.first().map(String::as_str),
+        Some("consumer c9 added, not subscribed to a queue yet")
+    );
+    assert!(!after.iter().any(|e| matches!(
+        &e.what,
+        Explanation::ConsumerStarted { consumer, .. } | Explanation::ChannelClosed { actor: consumer, .. }
+            if &*consumer.id == "c9"
+    )));
+    // Connecting it later is a client change: the old one leaves, the new one subscribes.
+    let mut connected = new.clone();
+    if let Some(c) = connected.consumers.last_mut() {
+        c.queue = "Q2".into();
+    }
+    h.edit(runtime_changes(&new, &connected).unwrap_or_default());
+    let log = texts(&steps(&mut h, 5));
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("consumer c9 subscribed to Q2")),
+        "{log:?}"
+    );
+}

@@ -960,7 +960,9 @@ impl Simulator {
                     queue: Arc::from(c.queue.as_str()),
                 };
                 self.edited(change, Ok(()));
-                match c.start_ms {
+                // A consumer drawn but not yet connected to a queue has nothing to consume.
+                let start = c.start_ms.filter(|_| !c.queue.is_empty());
+                match start {
                     Some(t) if t <= self.now.ms() => self.start_consumer(u32_of(i)),
                     Some(t) => self.schedule(
                         VirtualTime(t),

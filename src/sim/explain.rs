@@ -1257,6 +1257,15 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
                 Lang::ZhCn => format!("移除了绑定 {b}"),
             }
         }
+        (C::ConsumerAdded { consumer, queue }, Lang::En) if queue.is_empty() => {
+            format!(
+                "consumer {} added, not subscribed to a queue yet",
+                consumer.name
+            )
+        }
+        (C::ConsumerAdded { consumer, queue }, Lang::ZhCn) if queue.is_empty() => {
+            format!("添加了消费者 {}，尚未订阅任何队列", consumer.name)
+        }
         (C::ConsumerAdded { consumer, queue }, Lang::En) => {
             format!("consumer {} added on queue {queue}", consumer.name)
         }
