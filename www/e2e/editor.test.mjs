@@ -527,6 +527,7 @@ describe('diagram editor', () => {
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit - 4);
     assert.match(await node(page, /^queue q1/).getAttribute('aria-label'), /not declared yet at this point$/);
     assert.equal(await page.locator('.node.undeclared').count(), 1);
+    await page.screenshot({ path: join(outDir, 'editor-runtime-stepped-back-1280x720.png') });
     for (let i = 0; i < 4; i++) await step.click();
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit);
     assert.equal(await page.locator('.node.undeclared').count(), 0);
