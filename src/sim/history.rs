@@ -198,6 +198,28 @@ impl History {
         }
     }
 
+    /// Edits the running topology at the current point (see [`Simulator::edit`]). Unlike
+    /// [`History::apply`], the edit belongs to the timeline: stepping back before it shows the
+    /// model without it, and stepping forward again runs it at the same point. Snapshots after
+    /// this point are dropped (the future changed); earlier ones learn the edit list.
+    pub fn edit(&mut self, actions: Vec<super::Action>) {
+        let pos = self.position();
+        let interval = self.interval;
+        let mut i = 0;
+        self.snapshots.retain(|_| {
+            let keep = i * interval < pos;
+            i += 1;
+            keep
+        });
+        self.current.edit(actions);
+        for s in &mut self.snapshots {
+            s.share_edits(&self.current);
+        }
+        if self.snapshots.is_empty() {
+            self.snapshots.push(self.current.clone());
+        }
+    }
+
     /// Back to the start (snapshots are kept: the future is the same).
     pub fn reset(&mut self) {
         self.seek(0);

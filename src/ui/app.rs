@@ -142,12 +142,14 @@ pub fn app() -> Html {
         let ctl = ctl.clone();
         let doc = Rc::clone(&state.editor.doc);
         use_effect_with(state.editor.revision, move |_| {
-            let changed = ctl
+            let sync = ctl
                 .try_borrow_mut()
-                .map(|mut c| c.rebuild(crate::scenario::to_sim::to_sim(&doc)))
-                .unwrap_or(false);
-            if changed {
-                playback::run(&ctl, Cmd::Reset);
+                .map(|mut c| c.sync(crate::scenario::to_sim::to_sim(&doc)))
+                .unwrap_or(playback::Sync::Unchanged);
+            match sync {
+                playback::Sync::Restarted => playback::run(&ctl, Cmd::Reset),
+                playback::Sync::Edited => playback::refresh(&ctl),
+                playback::Sync::Unchanged => {}
             }
         });
     }
@@ -245,11 +247,35 @@ pub fn app() -> Html {
                 .collect()
         })
         .unwrap_or_default();
+    // Nodes whose runtime declaration lies ahead on the timeline (after a step back).
+    let undeclared: Vec<String> = ctl
+        .try_borrow()
+        .map(|c| {
+            c.pb.sim()
+                .edits_ahead()
+                .filter_map(|a| match a {
+                    crate::sim::Action::DeclareExchange(x) => Some(format!("exchange:{}", x.name)),
+                    crate::sim::Action::DeclareQueue(q) => Some(format!("queue:{}", q.name)),
+                    crate::sim::Action::AddConsumer(c) => Some(format!("consumer:{}", c.id)),
+                    crate::sim::Action::AddProducer(p) => Some(format!("producer:{}", p.id)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
-        use_memo((state.editor.revision, counts), move |(_, counts)| {
-            graph::build(&doc, counts)
-        })
+        use_memo(
+            // The labels are in the UI language: rebuild on a switch.
+            (state.editor.revision, counts, undeclared, lang_now),
+            move |(_, counts, undeclared, _)| {
+                let mut g = graph::build(&doc, counts);
+                for n in &mut g.nodes {
+                    n.undeclared = undeclared.contains(&n.id.to_string());
+                }
+                g
+            },
+        )
     };
 
     let toggle_theme = {

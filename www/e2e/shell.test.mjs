@@ -33,7 +33,11 @@ const savedTitle = async (page) => JSON.parse((await saved(page)) ?? '{}').title
 
 async function waitForTitle(page, title) {
   await page.waitForFunction(
-    (t) => document.querySelector('.canvas-svg')?.getAttribute('aria-label')?.startsWith(`Diagram of ${t}:`),
+    (t) => {
+      // The diagram's accessible name is translated: "Diagram of T: …" / "T 的图：…".
+      const label = document.querySelector('.canvas-svg')?.getAttribute('aria-label') ?? '';
+      return label.startsWith(`Diagram of ${t}:`) || label.startsWith(`${t} 的图：`);
+    },
     title,
     { timeout: 10000 },
   );

@@ -283,7 +283,11 @@ impl Playback {
             | E::Expired { queue, .. }
             | E::Dropped { queue, .. }
             | E::DeadLettered { queue, .. }
-            | E::QueueDeleted { queue } => vec![queue.clone()],
+            | E::QueueDeleted { queue }
+            | E::Edited {
+                change: crate::sim::Change::QueueDeleted { name: queue, .. },
+                ..
+            } => vec![queue.clone()],
             E::Acked { .. }
             | E::Nacked { .. }
             | E::Rejected { .. }
@@ -333,6 +337,28 @@ impl Playback {
         let e = self.history.step()?;
         self.fold(&e);
         Some(e)
+    }
+
+    /// Edits the running topology here (see [`crate::sim::History::edit`]) and runs the
+    /// edit's own events, so the log shows it at once; returns how many ran. The edit lands
+    /// between two agenda items: the rest of the current one is run first. What was folded
+    /// beyond this point (after a step back) belongs to a future that no longer happens.
+    pub fn edit(&mut self, actions: Vec<crate::sim::Action>) -> usize {
+        while self.sim().pending_events() > 0 {
+            if self.step().is_none() {
+                break;
+            }
+        }
+        let pos = self.position();
+        self.furthest = pos;
+        self.checkpoints.retain(|(p, _)| *p <= pos);
+        self.history.edit(actions);
+        let n = self.sim().pending_events();
+        for _ in 0..n {
+            self.step();
+        }
+        self.wait_ms = 0.0;
+        n
     }
 
     /// Runs until the next event's message (and its dead-letter copies) settles.

@@ -115,6 +115,12 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             <input type="range" class="pb-scrubber" min="0" max={end.to_string()} value={pos.to_string()}
                 step="1" aria-label={t("Timeline")} aria-valuetext={status.clone()} oninput={onscrub} />
             <output class="pb-status" aria-live="off">{ status }</output>
+            { c.notice.as_ref().map(|why| html! {
+                <p class="pb-notice" role="status">{ crate::ui::i18n::tr_with(
+                    "editor.restart.notice",
+                    &[("reason", &why.text(pb.lang()))],
+                ) }</p>
+            }).unwrap_or_default() }
         </div>
     }
 }
@@ -431,6 +437,42 @@ fn involved(e: &Explanation) -> Vec<String> {
         | E::ConfirmAck { producer, .. }
         | E::ConfirmNack { producer, .. } => {
             vec![format!("producer:{}", producer.id)]
+        }
+        E::Edited { change, .. } => {
+            use crate::sim::Change as C;
+            match change {
+                C::ExchangeDeclared { name, .. } | C::ExchangeDeleted { name } => {
+                    vec![format!("exchange:{name}")]
+                }
+                C::QueueDeclared { name } | C::QueueDeleted { name, .. } => {
+                    vec![format!("queue:{name}")]
+                }
+                C::BindingAdded {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                }
+                | C::BindingRemoved {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                } => vec![
+                    format!("exchange:{source}"),
+                    if *to_exchange {
+                        format!("exchange:{destination}")
+                    } else {
+                        format!("queue:{destination}")
+                    },
+                ],
+                C::ConsumerAdded { consumer, .. } | C::ConsumerRemoved { consumer, .. } => {
+                    vec![format!("consumer:{}", consumer.id)]
+                }
+                C::ProducerAdded { producer, .. } | C::ProducerRemoved { producer } => {
+                    vec![format!("producer:{}", producer.id)]
+                }
+            }
         }
         _ => Vec::new(),
     }
