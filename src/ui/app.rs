@@ -277,7 +277,8 @@ pub fn app() -> Html {
         ed.viewport
             .unwrap_or(super::editor::state::Size { w: 960.0, h: 540.0 }),
     );
-    let view_box = format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}");
+    // num::fixed, not `{:.1}`: keeps core's float formatter out of the wasm.
+    let view_box = [vx, vy, vw, vh].map(|v| super::num::fixed(v, 1)).join(" ");
     let context: Vec<String> = state
         .log
         .iter()
