@@ -45,11 +45,32 @@ pub fn app() -> Html {
     let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
     // The language lives outside the reducer: switching it re-renders in place and changes no
     // document state (selection, history and view stay as they are).
+    // A language whose strings are fetched on demand becomes current once they have arrived,
+    // so the page switches in one step and never shows keys.
     let lang = use_state(|| {
-        let lang = i18n::initial_language();
+        let wanted = i18n::initial_language();
+        let lang = if i18n::is_loaded(wanted) {
+            wanted
+        } else {
+            Lang::En
+        };
         i18n::apply_language(lang);
         lang
     });
+    {
+        let lang = lang.clone();
+        use_effect_with((), move |_| {
+            let wanted = i18n::initial_language();
+            if wanted != *lang {
+                i18n::load(wanted, move |ok| {
+                    if ok {
+                        i18n::apply_language(wanted);
+                        lang.set(wanted);
+                    }
+                });
+            }
+        });
+    }
     let lang_now = *lang;
     let on_language = {
         let lang = lang.clone();
@@ -59,9 +80,14 @@ pub fn app() -> Html {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
                 .and_then(|s| Lang::from_tag(&s.value()));
             if let Some(picked) = picked {
-                i18n::apply_language(picked);
                 i18n::store_language(picked);
-                lang.set(picked);
+                let lang = lang.clone();
+                i18n::load(picked, move |ok| {
+                    // On failure the re-render puts the picker back on the language shown.
+                    let now = if ok { picked } else { i18n::current() };
+                    i18n::apply_language(now);
+                    lang.set(now);
+                });
             }
         })
     };

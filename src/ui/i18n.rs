@@ -75,7 +75,12 @@ impl Lang {
 type Catalog = BTreeMap<String, String>;
 
 const EN_JSON: &str = include_str!("../../www/i18n/en.json");
+// In the web build only English is compiled in; other catalogs are fetched when chosen (see
+// `load`), which keeps ~10 KB of gzipped Chinese text out of the wasm for English readers.
+#[cfg(not(target_arch = "wasm32"))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/zh-CN.json");
+
+static ZH_CN: OnceLock<Catalog> = OnceLock::new();
 
 fn parse_catalog(json: &str) -> Catalog {
     // A malformed catalog is a build-time mistake the native test catches; at run time it only
@@ -85,10 +90,32 @@ fn parse_catalog(json: &str) -> Catalog {
 
 fn catalog(lang: Lang) -> &'static Catalog {
     static EN: OnceLock<Catalog> = OnceLock::new();
-    static ZH_CN: OnceLock<Catalog> = OnceLock::new();
     match lang {
         Lang::En => EN.get_or_init(|| parse_catalog(EN_JSON)),
+        #[cfg(not(target_arch = "wasm32"))]
         Lang::ZhCn => ZH_CN.get_or_init(|| parse_catalog(ZH_CN_JSON)),
+        // Not fetched (yet): every lookup falls back to English.
+        #[cfg(target_arch = "wasm32")]
+        Lang::ZhCn => {
+            static NONE: Catalog = BTreeMap::new();
+            ZH_CN.get().unwrap_or(&NONE)
+        }
+    }
+}
+
+/// Whether `lang`'s strings are available (English always is; others once [`install`]ed or,
+/// outside the browser, compiled in).
+pub fn is_loaded(lang: Lang) -> bool {
+    match lang {
+        Lang::En => true,
+        Lang::ZhCn => cfg!(not(target_arch = "wasm32")) || ZH_CN.get().is_some(),
+    }
+}
+
+/// Installs a fetched catalog (the text of `www/i18n/<tag>.json`); a second call is ignored.
+pub fn install(lang: Lang, json: &str) {
+    if lang == Lang::ZhCn {
+        let _ = ZH_CN.set(parse_catalog(json));
     }
 }
 
@@ -245,6 +272,51 @@ mod web {
         {
             let _ = root.set_attribute("lang", lang.tag());
         }
+    }
+
+    /// Makes `lang`'s strings available, then calls `done` (at once if they already are).
+    /// The web build fetches `i18n/<tag>.json` and `i18n/lessons.<tag>.json` next to the page
+    /// (the service worker keeps them for offline use). `done(false)` means the fetch failed
+    /// and lookups keep falling back to English.
+    pub fn load(lang: Lang, done: impl FnOnce(bool) + 'static) {
+        if super::is_loaded(lang) {
+            done(true);
+            return;
+        }
+        yew::platform::spawn_local(async move {
+            let tag = lang.tag();
+            let ui = fetch_text(&format!("i18n/{tag}.json")).await;
+            let lessons = fetch_text(&format!("i18n/lessons.{tag}.json")).await;
+            match (ui, lessons) {
+                (Some(ui), Some(lessons)) => {
+                    crate::ui::lessons::install(lang, &lessons);
+                    super::install(lang, &ui);
+                    done(true);
+                }
+                _ => {
+                    web_sys::console::warn_1(
+                        &format!("warren: could not load the {tag} texts; showing English").into(),
+                    );
+                    done(false);
+                }
+            }
+        });
+    }
+
+    // Plain `fetch` rather than gloo-net's request builder, which links a lot more code.
+    async fn fetch_text(url: &str) -> Option<String> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let window = web_sys::window()?;
+        let res: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        if !res.ok() {
+            return None;
+        }
+        JsFuture::from(res.text().ok()?).await.ok()?.as_string()
     }
 
     /// Remembers an explicit language choice.

@@ -28,12 +28,32 @@ pub struct LessonText {
     pub try_this: Vec<String>,
 }
 
+// The web build fetches this file when Chinese is chosen (see `i18n::load` and `install`).
+#[cfg(not(target_arch = "wasm32"))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/lessons.zh-CN.json");
 
-fn zh_cn() -> &'static BTreeMap<String, LessonText> {
-    static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
+static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
+
+fn parse_zh(json: &str) -> BTreeMap<String, LessonText> {
     // A malformed file only leaves lessons in English; the native test catches it.
-    ZH.get_or_init(|| serde_json::from_str(ZH_CN_JSON).unwrap_or_default())
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn zh_cn() -> &'static BTreeMap<String, LessonText> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return ZH.get_or_init(|| parse_zh(ZH_CN_JSON));
+    #[cfg(target_arch = "wasm32")]
+    {
+        static NONE: BTreeMap<String, LessonText> = BTreeMap::new();
+        ZH.get().unwrap_or(&NONE)
+    }
+}
+
+/// Installs fetched lesson texts (`www/i18n/lessons.<tag>.json`); a second call is ignored.
+pub fn install(lang: Lang, json: &str) {
+    if lang == Lang::ZhCn {
+        let _ = ZH.set(parse_zh(json));
+    }
 }
 
 /// A preset as the editor opens it: parsed, with its labels spread the way the editor's
