@@ -19,8 +19,9 @@ async function precache() {
   const html = await res.clone().text();
   await cache.put('./', res);
   const assets = new Set(PAGES.slice(1));
-  for (const m of html.matchAll(/(?:href|src)="([^"#?]+)"/g)) {
-    const url = new URL(m[1], self.registration.scope);
+  // Release builds minify index.html, which drops the quotes around attribute values.
+  for (const m of html.matchAll(/(?:href|src)=(?:"([^"#?]+)"|([^\s"'>#?]+))/g)) {
+    const url = new URL(m[1] ?? m[2], self.registration.scope);
     if (url.origin === self.location.origin && url.href.startsWith(self.registration.scope)) assets.add(url.href);
   }
   await Promise.all([...assets].map(async (a) => {
