@@ -9,6 +9,8 @@
 //! `step`, so the broker state between them is the state after the whole item.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::small_map::SmallMap;
 use std::sync::Arc;
 
 use super::config::{Action, ProducerSpec, Schedule, Settle, SimConfig, substitute};
@@ -60,7 +62,7 @@ struct ProducerState {
     /// Messages published so far (message numbers are 1-based).
     published: u64,
     /// Publisher-confirm sequence numbers still awaiting ack/nack.
-    confirms: BTreeMap<u64, MessageId>,
+    confirms: SmallMap<u64, MessageId>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,20 +105,20 @@ pub struct Simulator {
     next_seq: u64,
     rng: SimRng,
     admin: Option<ChannelId>,
-    connections: BTreeMap<String, ConnectionId>,
+    connections: SmallMap<String, ConnectionId>,
     producers: Vec<ProducerState>,
     consumers: Vec<ConsumerState>,
-    channel_owner: BTreeMap<ChannelId, Owner>,
+    channel_owner: SmallMap<ChannelId, Owner>,
     /// Diagram name of each queue, by `QueueId` (server-named queues show their placeholder).
     queue_display: Vec<Option<Arc<str>>>,
     /// Diagram name → the name the broker knows.
-    queue_actual: BTreeMap<String, String>,
+    queue_actual: SmallMap<String, String>,
     /// Diagram name → the channel that declared it (an exclusive queue can only be bound and
     /// used from its owner's connection).
-    queue_channel: BTreeMap<String, ChannelId>,
+    queue_channel: SmallMap<String, ChannelId>,
     messages: BTreeMap<MessageId, Live>,
     /// Requests an RPC server holds until it replies, by (consumer, delivery tag).
-    delivered: BTreeMap<(u32, u64), Arc<Message>>,
+    delivered: SmallMap<(u32, u64), Arc<Message>>,
     pending: VecDeque<SimEvent>,
     /// Events created (the next event's index is `emitted - pending.len()`).
     emitted: u64,
@@ -158,7 +160,7 @@ impl Simulator {
                 actor: actor(&p.id, &p.name),
                 channel: None,
                 published: 0,
-                confirms: BTreeMap::new(),
+                confirms: SmallMap::new(),
             })
             .collect();
         let consumers = config
@@ -182,15 +184,15 @@ impl Simulator {
             agenda: BTreeMap::new(),
             next_seq: 0,
             admin: None,
-            connections: BTreeMap::new(),
+            connections: SmallMap::new(),
             producers,
             consumers,
-            channel_owner: BTreeMap::new(),
+            channel_owner: SmallMap::new(),
             queue_display: Vec::new(),
-            queue_actual: BTreeMap::new(),
-            queue_channel: BTreeMap::new(),
+            queue_actual: SmallMap::new(),
+            queue_channel: SmallMap::new(),
             messages: BTreeMap::new(),
-            delivered: BTreeMap::new(),
+            delivered: SmallMap::new(),
             pending: VecDeque::new(),
             emitted: 0,
             expiry_wakeup: None,
@@ -1083,7 +1085,9 @@ impl Simulator {
         let mut position = 0;
         let mut count = 0;
         let mut skipped = Vec::new();
-        let mut priorities = BTreeSet::new();
+        // Only whether they differ matters: the first one seen and a flag, no set needed.
+        let mut first_priority = None;
+        let mut priorities_differ = false;
         for (i, (c, spec)) in self
             .consumers
             .iter()
@@ -1094,7 +1098,8 @@ impl Simulator {
                 continue;
             }
             count += 1;
-            priorities.insert(spec.priority.unwrap_or(0));
+            let p = spec.priority.unwrap_or(0);
+            priorities_differ |= *first_priority.get_or_insert(p) != p;
             if i == consumer as usize {
                 position = count;
             } else if spec.prefetch > 0 && c.unacked >= u32::from(spec.prefetch) && !spec.auto_ack {
@@ -1108,7 +1113,7 @@ impl Simulator {
             prefetch: spec.map_or(0, |s| s.prefetch),
             unacked_before: me.map_or(0, |c| c.unacked),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
-            priorities_differ: priorities.len() > 1,
+            priorities_differ,
             skipped_full: skipped,
             auto_ack,
         }
