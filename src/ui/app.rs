@@ -253,9 +253,10 @@ pub fn app() -> Html {
             }
         });
     }
-    let counts: BTreeMap<String, graph::QueueCounts> = ctl
-        .try_borrow()
-        .map(|c| {
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut counts: BTreeMap<String, graph::QueueCounts> = BTreeMap::new();
+    if let Ok(c) = ctl.try_borrow() {
+        counts.extend(
             c.pb.counts()
                 .queues
                 .into_iter()
@@ -267,10 +268,9 @@ pub fn app() -> Html {
                             unacked: u64::from(unacked),
                         },
                     )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+                }),
+        );
+    }
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
         use_memo((state.editor.revision, counts), move |(_, counts)| {
