@@ -11,7 +11,6 @@
 //! key missing from English is shown as itself, so a typo is visible but harmless.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A UI language.
@@ -72,7 +71,9 @@ impl Lang {
     }
 }
 
-type Catalog = BTreeMap<String, String>;
+// serde_json's own map (already in the page for the scenario parser): a BTreeMap<String, String>
+// would add its own node code and deserializer for this one use.
+type Catalog = serde_json::Map<String, serde_json::Value>;
 
 const EN_JSON: &str = include_str!("../../www/i18n/en.json");
 // In the web build only English is compiled in; other catalogs are fetched when chosen (see
@@ -97,8 +98,8 @@ fn catalog(lang: Lang) -> &'static Catalog {
         // Not fetched (yet): every lookup falls back to English.
         #[cfg(target_arch = "wasm32")]
         Lang::ZhCn => {
-            static NONE: Catalog = BTreeMap::new();
-            ZH_CN.get().unwrap_or(&NONE)
+            static NONE: OnceLock<Catalog> = OnceLock::new();
+            ZH_CN.get().unwrap_or_else(|| NONE.get_or_init(Catalog::new))
         }
     }
 }
@@ -135,13 +136,12 @@ pub fn set_current(lang: Lang) {
 
 /// The string for `key` in `lang`: that catalog, else English, else the key itself.
 pub fn tr_in(lang: Lang, key: &str) -> &str {
-    if let Some(s) = catalog(lang).get(key) {
-        return s;
-    }
-    if let Some(s) = catalog(Lang::En).get(key) {
-        return s;
-    }
-    key
+    lookup(lang, key).unwrap_or(key)
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let found = |l: Lang| catalog(l).get(key).and_then(serde_json::Value::as_str);
+    found(lang).or_else(|| found(Lang::En))
 }
 
 /// The string for `key` in the current language (see [`tr_in`]).
@@ -150,13 +150,7 @@ pub fn tr(key: &'static str) -> &'static str {
 }
 
 fn tr_static(lang: Lang, key: &'static str) -> &'static str {
-    if let Some(s) = catalog(lang).get(key) {
-        return s.as_str();
-    }
-    if let Some(s) = catalog(Lang::En).get(key) {
-        return s.as_str();
-    }
-    key
+    lookup(lang, key).unwrap_or(key)
 }
 
 /// `tr(key)` with each `{name}` replaced by its value; unknown placeholders stay as written.
@@ -378,7 +372,8 @@ mod tests {
         let translated = zh
             .iter()
             .filter(|(k, v)| {
-                en.get(*k) != Some(*v) && v.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                en.get(*k) != Some(*v)
+                    && v.as_str().unwrap_or("").chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
             })
             .count();
         // A few strings (product names, "AMQP 0-9-1") are the same in both languages.
