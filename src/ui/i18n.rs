@@ -99,7 +99,9 @@ fn catalog(lang: Lang) -> &'static Catalog {
         #[cfg(target_arch = "wasm32")]
         Lang::ZhCn => {
             static NONE: OnceLock<Catalog> = OnceLock::new();
-            ZH_CN.get().unwrap_or_else(|| NONE.get_or_init(Catalog::new))
+            ZH_CN
+                .get()
+                .unwrap_or_else(|| NONE.get_or_init(Catalog::new))
         }
     }
 }
@@ -373,7 +375,10 @@ mod tests {
             .iter()
             .filter(|(k, v)| {
                 en.get(*k) != Some(*v)
-                    && v.as_str().unwrap_or("").chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    && v.as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
             })
             .count();
         // A few strings (product names, "AMQP 0-9-1") are the same in both languages.
