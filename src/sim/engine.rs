@@ -354,7 +354,9 @@ impl Simulator {
         let Some(first) = self.step() else {
             return out;
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         out.push(first);
         while (out.len() as u64) < max_events && !follow.is_empty() {
             let settled = self.settled(&follow) && !self.publish_in_flight(&follow);
