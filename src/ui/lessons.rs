@@ -35,8 +35,34 @@ const ZH_CN_JSON: &str = include_str!("../../www/i18n/lessons.zh-CN.json");
 static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
 
 fn parse_zh(json: &str) -> BTreeMap<String, LessonText> {
-    // A malformed file only leaves lessons in English; the native test catches it.
-    serde_json::from_str(json).unwrap_or_default()
+    // Read from serde_json's Value (already in the page) rather than through the derived
+    // Deserialize, whose visitors would add ~4 KB of wasm. All or nothing, like the derive: a
+    // malformed file only leaves lessons in English; the native test catches it.
+    let read = || -> Option<BTreeMap<String, LessonText>> {
+        let serde_json::Value::Object(map) = serde_json::from_str(json).ok()? else {
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        for (id, v) in map {
+            let text = |k: &str| v.get(k)?.as_str().map(str::to_owned);
+            let list = |k: &str| {
+                v.get(k)?
+                    .as_array()?
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<String>>>()
+            };
+            let lesson = LessonText {
+                title: text("title")?,
+                explanation: text("explanation")?,
+                watch_for: list("watch_for")?,
+                try_this: list("try_this")?,
+            };
+            out.insert(id, lesson);
+        }
+        Some(out)
+    };
+    read().unwrap_or_default()
 }
 
 fn zh_cn() -> &'static BTreeMap<String, LessonText> {
