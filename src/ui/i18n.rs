@@ -86,7 +86,11 @@ static ZH_CN: OnceLock<Catalog> = OnceLock::new();
 fn parse_catalog(json: &str) -> Catalog {
     // A malformed catalog is a build-time mistake the native test catches; at run time it only
     // means keys show through, never a crash.
-    serde_json::from_str(json).unwrap_or_default()
+    // Through Value (whose deserializer the page has anyway), not Map's own.
+    match serde_json::from_str(json) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => Catalog::new(),
+    }
 }
 
 fn catalog(lang: Lang) -> &'static Catalog {
