@@ -443,7 +443,12 @@ impl Scenario {
 
     /// The scenario as compact JSON (for share links).
     pub fn to_json_compact(&self) -> String {
-        serde_json::to_string(&Versioned::new(self)).unwrap_or_default()
+        // The pretty text re-read as a Value and written compactly is the same text as a
+        // compact serialization (same key order, same numbers), and it spares the page a second
+        // copy of every derived Serialize impl for serde_json's compact formatter.
+        serde_json::from_str::<Value>(&self.to_json())
+            .and_then(|v| serde_json::to_string(&v))
+            .unwrap_or_default()
     }
 
     /// The exchange declared under `name`, if any.
@@ -501,5 +506,27 @@ pub fn field_value(v: &Value) -> FieldValue {
         Value::String(s) => FieldValue::Str(s.clone()),
         Value::Array(a) => FieldValue::Array(a.iter().map(field_value).collect()),
         Value::Object(m) => FieldValue::Table(field_table(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Versioned;
+    use crate::scenario::presets;
+
+    #[test]
+    fn compact_json_is_exactly_a_direct_compact_serialization() {
+        let mut checked = 0;
+        for p in presets::presets() {
+            let Ok(loaded) = presets::load(p.id) else {
+                panic!("preset {} does not load", p.id)
+            };
+            let s = loaded.scenario;
+            let direct = serde_json::to_string(&Versioned::new(&s)).unwrap_or_default();
+            assert!(!direct.is_empty());
+            assert_eq!(s.to_json_compact(), direct, "{}", p.id);
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} presets");
     }
 }
