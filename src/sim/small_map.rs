@@ -64,6 +64,21 @@ impl<K: Ord, V> SmallMap<K, V> {
         self.entries.get(i).map(|(_, v)| v)
     }
 
+    /// The value for `key`, to change in place.
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let i = self.find(key).ok()?;
+        self.entries.get_mut(i).map(|(_, v)| v)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
     /// Sets `key` to `value`, returning the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
@@ -114,6 +129,13 @@ mod tests {
             }
         }
         assert_eq!(small.get("absent"), None);
+        if let Some(v) = small.get_mut("k1") {
+            *v = 1000;
+        }
+        if let Some(v) = reference.get_mut("k1") {
+            *v = 1000;
+        }
+        assert!(small.values().eq(reference.values()));
         small.clear();
         assert!(small.is_empty());
     }
