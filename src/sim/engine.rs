@@ -9,6 +9,8 @@
 //! `step`, so the broker state between them is the state after the whole item.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::small_map::SmallMap;
 use std::sync::Arc;
 
 use super::config::{
@@ -62,7 +64,7 @@ struct ProducerState {
     /// Messages published so far (message numbers are 1-based).
     published: u64,
     /// Publisher-confirm sequence numbers still awaiting ack/nack.
-    confirms: BTreeMap<u64, MessageId>,
+    confirms: SmallMap<u64, MessageId>,
     /// Taken out of the diagram while running: publishes no more.
     removed: bool,
 }
@@ -126,20 +128,20 @@ pub struct Simulator {
     next_seq: u64,
     rng: SimRng,
     admin: Option<ChannelId>,
-    connections: BTreeMap<String, ConnectionId>,
+    connections: SmallMap<String, ConnectionId>,
     producers: Vec<ProducerState>,
     consumers: Vec<ConsumerState>,
-    channel_owner: BTreeMap<ChannelId, Owner>,
+    channel_owner: SmallMap<ChannelId, Owner>,
     /// Diagram name of each queue, by `QueueId` (server-named queues show their placeholder).
     queue_display: Vec<Option<Arc<str>>>,
     /// Diagram name → the name the broker knows.
-    queue_actual: BTreeMap<String, String>,
+    queue_actual: SmallMap<String, String>,
     /// Diagram name → the channel that declared it (an exclusive queue can only be bound and
     /// used from its owner's connection).
-    queue_channel: BTreeMap<String, ChannelId>,
+    queue_channel: SmallMap<String, ChannelId>,
     messages: BTreeMap<MessageId, Live>,
     /// Requests an RPC server holds until it replies, by (consumer, delivery tag).
-    delivered: BTreeMap<(u32, u64), Arc<Message>>,
+    delivered: SmallMap<(u32, u64), Arc<Message>>,
     pending: VecDeque<SimEvent>,
     /// Events created (the next event's index is `emitted - pending.len()`).
     emitted: u64,
@@ -181,7 +183,7 @@ impl Simulator {
                 actor: actor(&p.id, &p.name),
                 channel: None,
                 published: 0,
-                confirms: BTreeMap::new(),
+                confirms: SmallMap::new(),
                 removed: false,
             })
             .collect();
@@ -210,15 +212,15 @@ impl Simulator {
             agenda: BTreeMap::new(),
             next_seq: 0,
             admin: None,
-            connections: BTreeMap::new(),
+            connections: SmallMap::new(),
             producers,
             consumers,
-            channel_owner: BTreeMap::new(),
+            channel_owner: SmallMap::new(),
             queue_display: Vec::new(),
-            queue_actual: BTreeMap::new(),
-            queue_channel: BTreeMap::new(),
+            queue_actual: SmallMap::new(),
+            queue_channel: SmallMap::new(),
             messages: BTreeMap::new(),
-            delivered: BTreeMap::new(),
+            delivered: SmallMap::new(),
             pending: VecDeque::new(),
             emitted: 0,
             expiry_wakeup: None,
@@ -446,7 +448,9 @@ impl Simulator {
         let Some(first) = self.step() else {
             return out;
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         out.push(first);
         while (out.len() as u64) < max_events && !follow.is_empty() {
             let settled = self.settled(&follow) && !self.publish_in_flight(&follow);
@@ -1018,7 +1022,7 @@ impl Simulator {
                     actor: actor(&p.id, &p.name),
                     channel: ch,
                     published,
-                    confirms: BTreeMap::new(),
+                    confirms: SmallMap::new(),
                     removed: false,
                 });
                 let change = Change::ProducerAdded {
@@ -1474,7 +1478,9 @@ impl Simulator {
         let mut position = 0;
         let mut count = 0;
         let mut skipped = Vec::new();
-        let mut priorities = BTreeSet::new();
+        // Only whether they differ matters: the first one seen and a flag, no set needed.
+        let mut first_priority = None;
+        let mut priorities_differ = false;
         for (i, (c, spec)) in self
             .consumers
             .iter()
@@ -1485,7 +1491,8 @@ impl Simulator {
                 continue;
             }
             count += 1;
-            priorities.insert(spec.priority.unwrap_or(0));
+            let p = spec.priority.unwrap_or(0);
+            priorities_differ |= *first_priority.get_or_insert(p) != p;
             if i == consumer as usize {
                 position = count;
             } else if spec.prefetch > 0 && c.unacked >= u32::from(spec.prefetch) && !spec.auto_ack {
@@ -1499,7 +1506,7 @@ impl Simulator {
             prefetch: spec.map_or(0, |s| s.prefetch),
             unacked_before: me.map_or(0, |c| c.unacked),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
-            priorities_differ: priorities.len() > 1,
+            priorities_differ,
             skipped_full: skipped,
             auto_ack,
         }

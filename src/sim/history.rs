@@ -105,7 +105,9 @@ impl History {
         let Some(first) = self.step() else {
             return out;
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         out.push(first);
         while (out.len() as u64) < max_events && !self.current.settled(&follow) {
             let Some(e) = self.step() else { break };

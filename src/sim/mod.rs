@@ -13,6 +13,7 @@
 //! - [`engine`]: `Simulator`, the agenda and the translation of broker events.
 //! - [`explain`]: `Explanation` (what happened and why, as data) and `render` (English, 简体中文).
 //! - [`history`]: `History`, bounded snapshots for step back and seek.
+//! - [`small_map`]: `SmallMap`, a sorted-Vec map for the engine's small lookup tables.
 //! - [`trace`]: bounded headless runs and the text/JSON trace formats.
 //! - [`event`]: `SimEvent`, an explanation at a time with its index.
 
@@ -23,6 +24,7 @@ pub mod event;
 pub mod explain;
 pub mod history;
 pub mod rng;
+pub mod small_map;
 pub mod time;
 pub mod trace;
 

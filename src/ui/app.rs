@@ -45,11 +45,32 @@ pub fn app() -> Html {
     let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
     // The language lives outside the reducer: switching it re-renders in place and changes no
     // document state (selection, history and view stay as they are).
+    // A language whose strings are fetched on demand becomes current once they have arrived,
+    // so the page switches in one step and never shows keys.
     let lang = use_state(|| {
-        let lang = i18n::initial_language();
+        let wanted = i18n::initial_language();
+        let lang = if i18n::is_loaded(wanted) {
+            wanted
+        } else {
+            Lang::En
+        };
         i18n::apply_language(lang);
         lang
     });
+    {
+        let lang = lang.clone();
+        use_effect_with((), move |_| {
+            let wanted = i18n::initial_language();
+            if wanted != *lang {
+                i18n::load(wanted, move |ok| {
+                    if ok {
+                        i18n::apply_language(wanted);
+                        lang.set(wanted);
+                    }
+                });
+            }
+        });
+    }
     let lang_now = *lang;
     let on_language = {
         let lang = lang.clone();
@@ -59,9 +80,14 @@ pub fn app() -> Html {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
                 .and_then(|s| Lang::from_tag(&s.value()));
             if let Some(picked) = picked {
-                i18n::apply_language(picked);
                 i18n::store_language(picked);
-                lang.set(picked);
+                let lang = lang.clone();
+                i18n::load(picked, move |ok| {
+                    // On failure the re-render puts the picker back on the language shown.
+                    let now = if ok { picked } else { i18n::current() };
+                    i18n::apply_language(now);
+                    lang.set(now);
+                });
             }
         })
     };
@@ -229,9 +255,10 @@ pub fn app() -> Html {
             }
         });
     }
-    let counts: BTreeMap<String, graph::QueueCounts> = ctl
-        .try_borrow()
-        .map(|c| {
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut counts: BTreeMap<String, graph::QueueCounts> = BTreeMap::new();
+    if let Ok(c) = ctl.try_borrow() {
+        counts.extend(
             c.pb.counts()
                 .queues
                 .into_iter()
@@ -243,10 +270,9 @@ pub fn app() -> Html {
                             unacked: u64::from(unacked),
                         },
                     )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+                }),
+        );
+    }
     // Nodes whose runtime declaration lies ahead on the timeline (after a step back).
     let undeclared: Vec<String> = ctl
         .try_borrow()
@@ -303,7 +329,8 @@ pub fn app() -> Html {
         ed.viewport
             .unwrap_or(super::editor::state::Size { w: 960.0, h: 540.0 }),
     );
-    let view_box = format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}");
+    // num::fixed, not `{:.1}`: keeps core's float formatter out of the wasm.
+    let view_box = [vx, vy, vw, vh].map(|v| super::num::fixed(v, 1)).join(" ");
     let context: Vec<String> = state
         .log
         .iter()

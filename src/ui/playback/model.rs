@@ -366,7 +366,9 @@ impl Playback {
         let Some(first) = self.step() else {
             return Vec::new();
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         let mut out = vec![first];
         while (out.len() as u64) < MAX_RUN && !self.sim().settled(&follow) {
             let Some(e) = self.step() else { break };

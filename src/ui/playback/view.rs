@@ -484,11 +484,14 @@ pub fn positions(
     to_draw: &dyn Fn(Point) -> Point,
     scenario: &crate::scenario::Scenario,
 ) -> BTreeMap<String, Point> {
-    let mut pos: BTreeMap<String, Point> = graph
-        .nodes
-        .iter()
-        .map(|n| (n.id.to_string(), to_draw(n.at)))
-        .collect();
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut pos: BTreeMap<String, Point> = BTreeMap::new();
+    pos.extend(
+        graph
+            .nodes
+            .iter()
+            .map(|n| (n.id.to_string(), to_draw(n.at))),
+    );
     for c in &scenario.consumers {
         if let Some(q) = pos.get(&format!("queue:{}", c.queue)).copied() {
             pos.insert(format!("consumer-queue:{}", c.id), q);
