@@ -12,6 +12,7 @@
 //! - [`engine`]: `Simulator`, the agenda and the translation of broker events.
 //! - [`explain`]: `Explanation` (what happened and why, as data) and `render` (English, 简体中文).
 //! - [`history`]: `History`, bounded snapshots for step back and seek.
+//! - [`rates`]: `FlowMeter` and `rates`, per-queue published/delivered/acked per virtual second.
 //! - [`trace`]: bounded headless runs and the text/JSON trace formats.
 //! - [`event`]: `SimEvent`, an explanation at a time with its index.
 
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod event;
 pub mod explain;
 pub mod history;
+pub mod rates;
 pub mod rng;
 pub mod time;
 pub mod trace;

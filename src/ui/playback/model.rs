@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use super::live::{Counts, Live};
 use crate::broker::{FieldTable, FieldValue, Message, MessageId};
+use crate::sim::rates::{Flow, FlowMeter, RatePoint, bucket_ms, rates};
 use crate::sim::{Explanation, History, Lang, SimConfig, SimEvent, Simulator, render};
 use crate::ui::i18n::{tr, tr_with};
 
@@ -50,6 +51,8 @@ pub struct Sample {
     pub ready: u32,
     /// Unacked messages.
     pub unacked: u32,
+    /// Messages published into, delivered from and acked on the queue so far.
+    pub flow: Flow,
 }
 
 /// What the inspector shows of one message.
@@ -80,7 +83,8 @@ pub struct MessageInfo {
 pub struct Playback {
     history: History,
     live: Live,
-    checkpoints: Vec<(u64, Live)>,
+    meter: FlowMeter,
+    checkpoints: Vec<(u64, Live, FlowMeter)>,
     check_interval: u64,
     events: VecDeque<SimEvent>,
     series: BTreeMap<Arc<str>, Vec<Sample>>,
@@ -142,7 +146,8 @@ impl Playback {
         Playback {
             history: History::new(Simulator::new(config)),
             live: Live::default(),
-            checkpoints: vec![(0, Live::default())],
+            meter: FlowMeter::default(),
+            checkpoints: vec![(0, Live::default(), FlowMeter::default())],
             check_interval: 128,
             events: VecDeque::new(),
             series: BTreeMap::new(),
@@ -211,6 +216,19 @@ impl Playback {
         &self.series
     }
 
+    /// Per-second rates of `queue` over buckets of virtual time up to now (see
+    /// [`crate::sim::rates`]), and the bucket width in ms.
+    pub fn rates_of(&self, queue: &str, buckets: usize) -> (Vec<RatePoint>, u64) {
+        let end = self.sim().now().ms();
+        let width = bucket_ms(end, buckets);
+        let samples: Vec<(u64, Flow)> = self
+            .series
+            .get(queue)
+            .map(|l| l.iter().map(|s| (s.t, s.flow)).collect())
+            .unwrap_or_default();
+        (rates(&samples, end, width), width)
+    }
+
     /// The first message of the dead-letter chain `m` belongs to (for its colour).
     pub fn root(&self, mut m: MessageId) -> MessageId {
         for _ in 0..64 {
@@ -247,13 +265,15 @@ impl Playback {
                 self.events.pop_front();
             }
         }
-        self.sample(e);
+        let flowed = self.meter.apply(e);
+        self.sample(e, flowed);
         let pos = e.index + 1;
         self.furthest = self.furthest.max(pos);
         if pos.is_multiple_of(self.check_interval)
-            && self.checkpoints.last().is_none_or(|(p, _)| *p < pos)
+            && self.checkpoints.last().is_none_or(|(p, _, _)| *p < pos)
         {
-            self.checkpoints.push((pos, self.live.clone()));
+            self.checkpoints
+                .push((pos, self.live.clone(), self.meter.clone()));
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut i = 0;
                 self.checkpoints.retain(|_| {
@@ -274,9 +294,9 @@ impl Playback {
         }
     }
 
-    fn sample(&mut self, e: &SimEvent) {
+    fn sample(&mut self, e: &SimEvent, flowed: Vec<Arc<str>>) {
         use Explanation as E;
-        let queues: Vec<Arc<str>> = match &e.what {
+        let mut queues: Vec<Arc<str>> = match &e.what {
             E::Enqueued { queue, .. }
             | E::Requeued { queue, .. }
             | E::Delivered { queue, .. }
@@ -299,16 +319,22 @@ impl Playback {
             }
             _ => Vec::new(),
         };
+        for q in flowed {
+            if !queues.contains(&q) {
+                queues.push(q);
+            }
+        }
         if queues.is_empty() {
             return;
         }
         let counts = self.live.counts();
         for q in queues {
             let (ready, unacked) = counts.queues.get(&q).copied().unwrap_or((0, 0));
+            let flow = self.meter.get(&q);
             let list = self.series.entry(q).or_default();
             if list
                 .last()
-                .is_some_and(|s| s.ready == ready && s.unacked == unacked)
+                .is_some_and(|s| s.ready == ready && s.unacked == unacked && s.flow == flow)
             {
                 continue;
             }
@@ -317,6 +343,7 @@ impl Playback {
                 t: e.time.ms(),
                 ready,
                 unacked,
+                flow,
             });
             if list.len() > MAX_SAMPLES {
                 let mut i = 0;
@@ -368,15 +395,16 @@ impl Playback {
     pub fn seek(&mut self, n: u64) {
         let pos = self.position();
         if n < pos {
-            let (cp, live) = self
+            let (cp, live, meter) = self
                 .checkpoints
                 .iter()
                 .rev()
-                .find(|(p, _)| *p <= n)
+                .find(|(p, _, _)| *p <= n)
                 .cloned()
-                .unwrap_or((0, Live::default()));
+                .unwrap_or_default();
             self.history.seek(cp);
             self.live = live;
+            self.meter = meter;
             while self.events.back().is_some_and(|e| e.index >= n) {
                 self.events.pop_back();
             }
@@ -385,7 +413,7 @@ impl Playback {
                     list.pop();
                 }
             }
-            self.checkpoints.retain(|(p, _)| *p <= cp);
+            self.checkpoints.retain(|(p, _, _)| *p <= cp);
         }
         while self.position() < n {
             if self.step().is_none() {
@@ -751,6 +779,27 @@ mod tests {
         assert!(texts.iter().any(|t| t.contains("published")), "{texts:?}");
         assert!(texts.iter().any(|t| t.contains("dead-letter")), "{texts:?}");
         assert_eq!(p.root(copy), info.parent.map(|x| p.root(x)).unwrap_or(copy));
+    }
+
+    #[test]
+    fn rates_after_stepping_back_equal_a_fresh_run_to_the_same_point() {
+        let mut p = pb("work-queues");
+        p.run_to_idle();
+        let end = p.position();
+        let (all, _) = p.rates_of("task_queue", 30);
+        let published: f64 = all.iter().map(|r| r.published).sum();
+        assert!(published > 0.0, "{all:?}");
+        let mid = end / 2;
+        p.seek(mid);
+        let mut fresh = pb("work-queues");
+        fresh.seek(mid);
+        assert_eq!(
+            p.rates_of("task_queue", 30),
+            fresh.rates_of("task_queue", 30)
+        );
+        assert_ne!(p.rates_of("task_queue", 30).0, all);
+        p.seek(end);
+        assert_eq!(p.rates_of("task_queue", 30).0, all);
     }
 
     #[test]
