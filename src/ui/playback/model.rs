@@ -27,6 +27,13 @@ pub const HOP_MS: f64 = 800.0;
 pub const MINOR_MS: f64 = 300.0;
 /// Longest wait for virtual time between two events, at 1×.
 pub const MAX_GAP_MS: f64 = 3000.0;
+/// From this speed on, events at the same virtual instant overlap: each waits its cost divided
+/// by the speed once more, so a burst of 1,000 publishes is on screen together instead of one
+/// token after another (below it, one event is shown at a time, as a lesson needs).
+pub const BURST_SPEED: f64 = 16.0;
+/// Tokens never travel faster than at this speed, so they stay visible when fast-forwarding
+/// (at 64× a hop would otherwise last 12 ms, less than a frame; at 2× it lasts 400 ms).
+pub const TRAVEL_SPEED_CAP: f64 = 2.0;
 /// Speeds offered, slowest first.
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 /// Events kept for the log and message traces (older ones are dropped first).
@@ -460,9 +467,12 @@ impl Playback {
             let gap = self
                 .sim()
                 .next_wakeup()
-                .map_or(0.0, |w| w.ms().saturating_sub(e.time.ms()) as f64)
-                .min(MAX_GAP_MS);
-            self.wait_ms = cost(&e).max(gap);
+                .map(|w| w.ms().saturating_sub(e.time.ms()) as f64);
+            self.wait_ms = match gap {
+                // Fast-forward through a burst: what happens at one virtual instant overlaps.
+                Some(g) if g == 0.0 && self.speed >= BURST_SPEED => cost(&e) / self.speed,
+                g => cost(&e).max(g.unwrap_or(0.0).min(MAX_GAP_MS)),
+            };
             out.push(e);
             if out.len() > 10_000 {
                 break;
@@ -474,6 +484,11 @@ impl Playback {
     /// Presentation ms of an event's animation (token travel), at 1×.
     pub fn duration_of(e: &SimEvent) -> f64 {
         cost(e)
+    }
+
+    /// Wall ms a token of `e` travels at the current speed.
+    pub fn travel_ms(&self, e: &SimEvent) -> f64 {
+        cost(e) / self.speed.clamp(0.01, TRAVEL_SPEED_CAP)
     }
 
     /// Everything the inspector shows of message `m`.
@@ -740,6 +755,39 @@ mod tests {
         }
         assert!(p.idle());
         assert!(!p.playing);
+    }
+
+    #[test]
+    fn fast_forward_overlaps_a_burst_but_a_lesson_speed_shows_one_event_at_a_time() {
+        // Wall ms Play needs to run the first `n` events of the one-instant burst.
+        let wall_for = |speed: f64, n: u64| {
+            let mut p = pb("publish-subscribe");
+            p.speed = speed;
+            p.playing = true;
+            let mut t = 0.0;
+            while p.position() < n && t < 600_000.0 {
+                p.tick(1000.0 / 60.0);
+                t += 1000.0 / 60.0;
+            }
+            t
+        };
+        // The first few events (subscriptions, a publish and its fanout) share t = 0.
+        let n = 6;
+        let slow = wall_for(4.0, n);
+        let fast = wall_for(64.0, n);
+        // At 4×: at least 5 minor/hop waits one after another.
+        assert!(slow >= 5.0 * MINOR_MS / 4.0, "{slow}");
+        // At 64× the same-instant events overlap: far less than 64/4 = 16 times faster only.
+        assert!(fast * 16.0 < slow, "{fast} vs {slow}");
+        let mut p = pb("hello-world");
+        p.speed = 64.0;
+        let e = p.step().unwrap();
+        assert_eq!(
+            p.travel_ms(&e),
+            Playback::duration_of(&e) / TRAVEL_SPEED_CAP
+        );
+        p.speed = 1.0;
+        assert_eq!(p.travel_ms(&e), Playback::duration_of(&e));
     }
 
     #[test]
