@@ -137,6 +137,15 @@ describe('playback', () => {
 
   test('Play at 16× runs to idle and stops; a log entry jumps the timeline back', async () => {
     const { page, problems } = await openWorkQueues();
+    // The depth and rate charts at event 11, reached forward by steps.
+    const charts = () => page.locator('.depth-charts').innerHTML();
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 11; i++) await step.click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 11 /'));
+    const at11 = await charts();
+    assert.match(await page.locator('.chart-legend').innerText(), /msg\/s/);
+    assert.equal(await page.locator('.depth svg.rates polyline').count(), 3, 'published, delivered and acked lines');
+    assert.match(await page.locator('.depth .rates-now').first().innerText(), /^in \d+(\.\d)? · out \d+(\.\d)? · ack \d+(\.\d)? msg\/s$/);
     await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '16×' });
     await page.getByRole('button', { name: 'Play' }).click();
     assert.ok(await page.getByRole('button', { name: 'Pause' }).isVisible());
@@ -153,6 +162,9 @@ describe('playback', () => {
     const s = await screen(page);
     assert.equal(s.current, golden[10].text);
     assert.equal(s.queue, expectedAfter(11).queue);
+    // Back at event 11 from the end: the same depth and rates as on the way forward.
+    assert.equal(await charts(), at11);
+    assert.notEqual(at11, '', 'charts drawn');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -339,6 +351,13 @@ describe('playback', () => {
       await page.screenshot({ path: join(outDir, `playback-${w}x${h}.png`) });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal scroll at ${w}px: ${overflow}`);
+      // The step caption sits beside the diagram, never over it (a projector at 1280×720).
+      const [cap, diagram] = await page.evaluate(() =>
+        ['.pb-caption', '.diagram-area'].map((sel) => document.querySelector(sel).getBoundingClientRect().toJSON()),
+      );
+      const overlap = Math.min(cap.bottom, diagram.bottom) - Math.max(cap.top, diagram.top);
+      assert.ok(overlap <= 0.5 || Math.min(cap.right, diagram.right) <= Math.max(cap.left, diagram.left), `caption overlaps the diagram at ${w}px by ${overlap}px`);
+      assert.ok(cap.height > 20, 'the caption is shown');
       assert.deepEqual(problems, []);
       await page.close();
     }

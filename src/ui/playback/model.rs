@@ -415,8 +415,9 @@ impl Playback {
             while self.events.back().is_some_and(|e| e.index >= n) {
                 self.events.pop_back();
             }
+            // From the checkpoint, not from `n`: the replay below samples those events again.
             for list in self.series.values_mut() {
-                while list.last().is_some_and(|s| s.index >= n) {
+                while list.last().is_some_and(|s| s.index >= cp) {
                     list.pop();
                 }
             }
@@ -844,6 +845,11 @@ mod tests {
         assert_eq!(
             p.rates_of("task_queue", 30),
             fresh.rates_of("task_queue", 30)
+        );
+        assert_eq!(
+            p.series(),
+            fresh.series(),
+            "no sample twice after a seek back"
         );
         assert_ne!(p.rates_of("task_queue", 30).0, all);
         p.seek(end);
