@@ -10,7 +10,12 @@
 //! next one waits for the longer of its token's travel ([`HOP_MS`] for an event that moves a
 //! message, [`MINOR_MS`] otherwise) and the virtual time until the next agenda item (capped at
 //! [`MAX_GAP_MS`] so a long TTL does not stall a lesson). Speed therefore scales both, and frame
-//! rate changes only how many frames an event spans.
+//! rate changes only how many frames an event spans. From [`BURST_SPEED`] on (fast-forward),
+//! events of one virtual instant overlap instead of queueing behind each other's tokens, and
+//! tokens travel no faster than [`TRAVEL_SPEED_CAP`], so a burst is seen as a burst.
+//!
+//! The depth samples carry each queue's cumulative [`Flow`] (see [`crate::sim::rates`]), so the
+//! rate charts come from the same samples and are cut with them on a seek back.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
