@@ -11,8 +11,9 @@
 //! message, [`MINOR_MS`] otherwise) and the virtual time until the next agenda item (capped at
 //! [`MAX_GAP_MS`] so a long TTL does not stall a lesson). Speed therefore scales both, and frame
 //! rate changes only how many frames an event spans. From [`BURST_SPEED`] on (fast-forward),
-//! events of one virtual instant overlap instead of queueing behind each other's tokens, and
-//! tokens travel no faster than [`TRAVEL_SPEED_CAP`], so a burst is seen as a burst.
+//! events of one virtual instant wait only a sliver each, so they overlap instead of queueing
+//! behind each other's tokens, and tokens travel at [`FAST_TRAVEL_SPEED`]: a burst of 1,000
+//! publishes is seen as a burst.
 //!
 //! The depth samples carry each queue's cumulative [`Flow`] (see [`crate::sim::rates`]), so the
 //! rate charts come from the same samples and are cut with them on a seek back.
@@ -32,13 +33,14 @@ pub const HOP_MS: f64 = 800.0;
 pub const MINOR_MS: f64 = 300.0;
 /// Longest wait for virtual time between two events, at 1×.
 pub const MAX_GAP_MS: f64 = 3000.0;
-/// From this speed on, events at the same virtual instant overlap: each waits its cost divided
-/// by the speed once more, so a burst of 1,000 publishes is on screen together instead of one
-/// token after another (below it, one event is shown at a time, as a lesson needs).
+/// From this speed on Play fast-forwards: an event followed by another at the same virtual
+/// instant waits only its cost divided by the speed once more, so a burst of 1,000 publishes is on screen together
+/// instead of one token after another (below it, one event is shown at a time, as a lesson
+/// needs).
 pub const BURST_SPEED: f64 = 16.0;
-/// Tokens never travel faster than at this speed, so they stay visible when fast-forwarding
-/// (at 64× a hop would otherwise last 12 ms, less than a frame; at 2× it lasts 400 ms).
-pub const TRAVEL_SPEED_CAP: f64 = 2.0;
+/// Speed of token travel while fast-forwarding (a hop in 400 ms): at 64× it would otherwise
+/// last 12 ms, less than a frame.
+pub const FAST_TRAVEL_SPEED: f64 = 2.0;
 /// Speeds offered, slowest first.
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 /// Events kept for the log and message traces (older ones are dropped first).
@@ -494,7 +496,11 @@ impl Playback {
 
     /// Wall ms a token of `e` travels at the current speed.
     pub fn travel_ms(&self, e: &SimEvent) -> f64 {
-        cost(e) / self.speed.clamp(0.01, TRAVEL_SPEED_CAP)
+        if self.speed >= BURST_SPEED {
+            cost(e) / FAST_TRAVEL_SPEED
+        } else {
+            cost(e) / self.speed.max(0.01)
+        }
     }
 
     /// Everything the inspector shows of message `m`.
@@ -790,10 +796,10 @@ mod tests {
         let e = p.step().unwrap();
         assert_eq!(
             p.travel_ms(&e),
-            Playback::duration_of(&e) / TRAVEL_SPEED_CAP
+            Playback::duration_of(&e) / FAST_TRAVEL_SPEED
         );
-        p.speed = 1.0;
-        assert_eq!(p.travel_ms(&e), Playback::duration_of(&e));
+        p.speed = 8.0;
+        assert_eq!(p.travel_ms(&e), Playback::duration_of(&e) / 8.0);
     }
 
     #[test]
