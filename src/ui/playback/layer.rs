@@ -117,6 +117,13 @@ impl TokenLayer {
         while self.els.length() > 0 {
             self.pool.push(take(&self.els, 0));
         }
+        // Not crowded any more: the next step's note must not be skipped as part of a crowd.
+        if self.crowded {
+            self.crowded = false;
+            if let Some(g) = &self.group {
+                let _ = g.set_attribute("class", "tokens");
+            }
+        }
     }
 
     fn element(&mut self) -> Option<Element> {
