@@ -14,6 +14,7 @@
 //! - [`explain`]: `Explanation` (what happened and why, as data) and `render` (English, 简体中文).
 //! - [`history`]: `History`, bounded snapshots for step back and seek.
 //! - [`small_map`]: `SmallMap`, a sorted-Vec map for the engine's small lookup tables.
+//! - [`rates`]: `FlowMeter` and `rates`, per-queue published/delivered/acked per virtual second.
 //! - [`trace`]: bounded headless runs and the text/JSON trace formats.
 //! - [`event`]: `SimEvent`, an explanation at a time with its index.
 
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod event;
 pub mod explain;
 pub mod history;
+pub mod rates;
 pub mod rng;
 pub mod small_map;
 pub mod time;

@@ -338,10 +338,14 @@ pub fn app() -> Html {
         .take(1)
         .map(|e| e.text.clone())
         .collect();
+    let flash = ctl
+        .try_borrow()
+        .map(|c| pb_view::matched_bindings(&c, &ed.doc))
+        .unwrap_or_default();
     let (pb_bar, pb_overlay, pb_caption, pb_log, pb_chart, pb_panel) = match ctl.try_borrow() {
         Ok(c) => (
             pb_view::controls(&c, &send),
-            pb_view::overlay(&c, view_box, &tokens_ref, &send),
+            pb_view::overlay(&c, &ed.doc, view_box, &tokens_ref, &send),
             pb_view::caption(&c),
             pb_view::event_log(&c, &send, &context),
             pb_view::depth_chart(&c),
@@ -455,7 +459,8 @@ pub fn app() -> Html {
             { storage_notice.unwrap_or_default() }
             <main class="workspace">
                 <section class="diagram-area" aria-label={tr("area.diagram")}>
-                    <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
+                    <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()}
+                        flash={Rc::new(flash.0)} flash_phase={flash.1} />
                     { pb_overlay }
                 </section>
                 { pb_caption }

@@ -42,6 +42,13 @@ pub struct CanvasProps {
     pub graph: Rc<Graph>,
     /// Where gestures go.
     pub dispatch: Callback<EditorAction>,
+    /// Bindings (indices into `topology.bindings`) that playback's current step routed
+    /// through: their edges and labels flash.
+    #[prop_or_default]
+    pub flash: Rc<Vec<usize>>,
+    /// Alternates per step, so a binding that matches again flashes again.
+    #[prop_or_default]
+    pub flash_phase: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -474,7 +481,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             // An edge whose reverse also exists is shifted sideways so both stay visible.
             let reverse = g.edges.iter().any(|o| o.from == e.to && o.to == e.from);
             let offset = if reverse { 10.0 } else { 0.0 };
-            Some(edge_view(st, g, e, a, b, offset, dispatch))
+            Some(edge_view(st, g, e, (a, b), offset, &props.flash, dispatch))
         })
         .collect::<Html>();
 
@@ -630,7 +637,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </defs>
                 <rect class="canvas-bg" x={f1(vx)} y={f1(vy)} width={f1(vw)} height={f1(vh)}
                     fill="url(#warren-grid)" />
-                <g class="edges">{ edges }</g>
+                <g class={classes!("edges", if props.flash_phase { "fb" } else { "fa" })}>{ edges }</g>
                 <g class="nodes">{ nodes }</g>
                 { wire.unwrap_or_default() }
                 { marquee.unwrap_or_default() }
@@ -685,12 +692,15 @@ fn edge_view(
     st: &EditorState,
     g: &Graph,
     e: &crate::ui::editor::graph::GraphEdge,
-    a: Point,
-    b: Point,
+    (a, b): (Point, Point),
     offset: f64,
+    flash: &[usize],
     dispatch: &Callback<EditorAction>,
 ) -> Html {
     let (s, t) = geometry::edge_segment(a, b, offset);
+    let matched =
+        |l: &crate::ui::editor::graph::EdgeLabel| l.binding.is_some_and(|i| flash.contains(&i));
+    let edge_matched = e.labels.iter().any(matched);
     let class = e.kind.class();
     let from_name = g.nodes.get(e.from).map_or("", |n| n.name.as_str());
     let to_name = g.nodes.get(e.to).map_or("", |n| n.name.as_str());
@@ -748,7 +758,7 @@ fn edge_view(
                     };
                     let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
                     html! {
-                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"))}
+                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"), matched(l).then_some("matched"))}
                             transform={format!("translate({} {})", f1(c.x), f1(c.y))}
                             role="button" tabindex="0" aria-label={aria} aria-pressed={if selected { "true" } else { "false" }}
                             {onclick} {onkeydown} onpointerdown={stop}>
@@ -768,7 +778,7 @@ fn edge_view(
         })
         .collect::<Html>();
     html! {
-        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"))}>
+        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"), edge_matched.then_some("matched"))}>
             <path class="edge-line" d={format!("M{} {} L{} {}", f1(s.x), f1(s.y), f1(t.x), f1(t.y))}
                 marker-end={format!("url(#warren-arrow-{class})")} />
             { labels }

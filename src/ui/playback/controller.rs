@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::layer::TokenLayer;
-use super::model::Playback;
+use super::model::{BURST_SPEED, Playback};
 use super::tokens::{Look, TokenSpec, tokens_for};
 use crate::broker::MessageId;
 use crate::scenario::Point;
@@ -22,6 +22,10 @@ use crate::sim::{Refusal, SimConfig, SimEvent, runtime_changes};
 
 /// Shortest wall time between two Yew renders while playing.
 pub const RENDER_EVERY_MS: f64 = 200.0;
+/// The same when fast-forwarding (from [`BURST_SPEED`]): a render relayouts the page, which a
+/// thousand moving tokens make expensive, and counts changing five times a second at 64× are
+/// no easier to read than twice.
+pub const FAST_RENDER_EVERY_MS: f64 = 500.0;
 /// Tokens spawned per frame at most (a 64× burst shows its last events' tokens).
 const SPAWN_PER_FRAME: usize = 400;
 
@@ -169,7 +173,7 @@ impl Controller {
         let at = |k: &str| pos.get(k).copied();
         let root = |m: MessageId| pb.root(m);
         let specs = tokens_for(e, &at, &root);
-        let dur = Playback::duration_of(e) / self.pb.speed.max(0.01);
+        let dur = self.pb.travel_ms(e);
         for s in specs {
             self.layer.spawn(s, self.now, dur, false);
         }
@@ -232,8 +236,12 @@ impl Controller {
             self.render_due = true;
         }
         let left = self.layer.update(ts);
-        let render =
-            self.render_due && (ts - self.last_render >= RENDER_EVERY_MS || !self.pb.playing);
+        let every = if self.pb.speed >= BURST_SPEED {
+            FAST_RENDER_EVERY_MS
+        } else {
+            RENDER_EVERY_MS
+        };
+        let render = self.render_due && (ts - self.last_render >= every || !self.pb.playing);
         if render {
             self.render_due = false;
             self.last_render = ts;
