@@ -524,3 +524,145 @@ fn broker_restart_keeps_durable_queues_and_persistent_messages() {
         0
     );
 }
+
+// ---- lesson facts of the presets, read from their events --------------------------------------
+
+fn preset(name: &str) -> String {
+    presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("preset {name} missing"))
+}
+
+fn published_with_key(events: &[SimEvent], key: &str) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(m),
+                routing_key,
+                ..
+            } if &**routing_key == key => Some(m.0),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn delayed_retry_shows_a_failure_waiting_expiring_and_then_acked_early() {
+    let events = events_of(&preset("delayed-retry"));
+    let first_failure = events
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::Nacked { failed: true, .. }))
+        .expect("some order fails");
+    assert!(
+        first_failure < 10,
+        "the retry loop should start early, first failure at event #{first_failure}"
+    );
+    let Explanation::Nacked { message, .. } = &events[first_failure].what else {
+        unreachable!()
+    };
+    // Follow the failed order through its dead-lettered copies until it is acked.
+    let (mut current, mut waited, mut expired, mut rounds) = (message.0, false, false, 0);
+    let acked = loop {
+        let next = events.iter().find_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                message,
+                copy,
+                queues,
+                ..
+            } if message.0 == current => Some((copy.0, queues.clone())),
+            _ => None,
+        });
+        let Some((copy, queues)) = next else {
+            break events.iter().any(
+                |e| matches!(&e.what, Explanation::Acked { message, .. } if message.0 == current),
+            );
+        };
+        if queues.iter().any(|q| &**q == "orders.wait") {
+            waited = true;
+            expired |= events.iter().any(|e| {
+                matches!(&e.what, Explanation::Expired { message, queue, .. }
+                    if message.0 == copy && &**queue == "orders.wait")
+            });
+        }
+        current = copy;
+        rounds += 1;
+        assert!(rounds < 100, "dead-letter chain does not end");
+    };
+    assert!(waited, "the failed order never reached orders.wait");
+    assert!(expired, "the failed order never expired in orders.wait");
+    assert!(acked, "the retried order is never acked");
+    // Every order is eventually processed, and one of them needs more than one retry.
+    let acks = events
+        .iter()
+        .filter(|e| matches!(&e.what, Explanation::Acked { .. }))
+        .count();
+    assert_eq!(acks, 5);
+    let max_count = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered { x_death, .. } => Some(x_death.count),
+            _ => None,
+        })
+        .max();
+    assert!(
+        max_count >= Some(2),
+        "x-death count never grows: {max_count:?}"
+    );
+}
+
+#[test]
+fn topics_deliver_lazy_pink_rabbit_once_and_drop_the_unmatched_keys() {
+    let events = events_of(&preset("topics"));
+    let pink = published_with_key(&events, "lazy.pink.rabbit");
+    assert_eq!(pink.len(), 1);
+    let to: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Delivered { message, queue, .. } if message.0 == pink[0] => {
+                Some(queue.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(to, ["Q2"], "lazy.pink.rabbit matches two bindings of Q2");
+    for key in ["quick.brown.fox", "orange", "quick.orange.new.rabbit"] {
+        let m = published_with_key(&events, key);
+        assert_eq!(m.len(), 1, "{key}");
+        assert!(
+            events.iter().any(
+                |e| matches!(&e.what, Explanation::NotRouted { message, .. } if message.0 == m[0])
+            ),
+            "{key} should match nothing"
+        );
+    }
+}
+
+#[test]
+fn work_queues_preset_survives_a_broker_restart_only_when_durable_and_persistent() {
+    let script = r#"[{"at_ms": 2500, "action": "restart_broker"}]"#;
+    let restart_of = |text: &str| {
+        let events = events_of(text);
+        events
+            .iter()
+            .find_map(|e| match &e.what {
+                Explanation::BrokerRestarted {
+                    kept_messages,
+                    lost_messages,
+                    ..
+                } => Some((*kept_messages, *lost_messages)),
+                _ => None,
+            })
+            .expect("restart event")
+    };
+    let (kept, lost) = restart_of(&work_queues(1, script));
+    assert!(kept > 0, "no task was waiting at the restart");
+    assert_eq!(lost, 0);
+    let mut v: serde_json::Value = serde_json::from_str(&work_queues(1, script)).unwrap();
+    v["producers"][0]["properties"]["delivery_mode"] = 1.into();
+    let (kept, lost) = restart_of(&v.to_string());
+    assert_eq!(kept, 0);
+    assert!(lost > 0, "transient tasks should be lost");
+}
