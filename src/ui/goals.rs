@@ -25,6 +25,10 @@ fn sim_lang(lang: Lang) -> crate::sim::Lang {
 pub struct GoalsProps {
     /// The open document (its lesson's goals are shown).
     pub doc: Rc<Scenario>,
+    /// Under the inspector of a selected node: one bar with the Check button and the result,
+    /// the goal list folded away, so a teacher can edit and check without leaving the node.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// The goal list and the Check button; nothing for a lesson without goals.
@@ -75,13 +79,31 @@ pub fn goals_view(props: &GoalsProps) -> Html {
             ("passed", &passed.to_string()), ("total", &v.len().to_string())]) }</p> }
         }
     });
+    let check = html! {
+        <button type="button" class="primary-button check-button" onclick={on_check}>{ tr("goals.check") }</button>
+    };
+    if props.compact {
+        // Open the folded list by itself once a check finds something still wrong.
+        let failing = current.is_some_and(|v| v.iter().any(|v| !v.passed()));
+        return html! {
+            <section class="lesson-goals goals-compact" aria-labelledby="goals-title-compact">
+                <div class="goal-bar">
+                    <h3 id="goals-title-compact">{ tr("goals.title") }</h3>
+                    { check }
+                </div>
+                { summary.unwrap_or_default() }
+                <details open={failing}>
+                    <summary>{ tr_with("shell.goals_show", &[("count", &lesson.goals.len().to_string())]) }</summary>
+                    <ul class="goal-list">{ for items }</ul>
+                </details>
+            </section>
+        };
+    }
     html! {
         <section class="lesson-goals" aria-labelledby="goals-title">
             <h3 id="goals-title">{ tr("goals.title") }</h3>
             <ul class="goal-list">{ for items }</ul>
-            <div class="goal-actions">
-                <button type="button" class="primary-button check-button" onclick={on_check}>{ tr("goals.check") }</button>
-            </div>
+            <div class="goal-actions">{ check }</div>
             { summary.unwrap_or_default() }
         </section>
     }
