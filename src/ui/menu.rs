@@ -140,6 +140,32 @@ pub fn forward_events(events: &[crate::sim::SimEvent], lang: crate::sim::Lang) {
     }
 }
 
+/// After "Run to idle": forwards the run's last events (at most [`MAX_FORWARDED`], from the
+/// playback log `recent`, whose events from index `from` on are the run's), then one
+/// `run_to_idle` event with how many events ran, so the host knows what it did not hear.
+pub fn forward_run(
+    recent: &std::collections::VecDeque<crate::sim::SimEvent>,
+    from: u64,
+    ran: u64,
+    lang: crate::sim::Lang,
+) {
+    if !page_options().embed {
+        return;
+    }
+    let skip = recent.len().saturating_sub(MAX_FORWARDED);
+    let tail: Vec<crate::sim::SimEvent> = recent
+        .iter()
+        .skip(skip)
+        .filter(|e| e.index >= from)
+        .cloned()
+        .collect();
+    forward_events(&tail, lang);
+    post_to_host(
+        "run_to_idle",
+        &[("events", ran.into()), ("forwarded", tail.len().into())],
+    );
+}
+
 /// Copies `text` with the async clipboard API; false when the page may not.
 pub(crate) fn copy_to_clipboard(text: &str) -> bool {
     let Some(w) = web_sys::window() else {

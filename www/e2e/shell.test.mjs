@@ -256,6 +256,15 @@ describe('warren shell', () => {
     await page.locator('#sim-events li').nth(1).waitFor();
     assert.match(await page.locator('#sim-events li').nth(1).innerText(), /^#1 · 0 ms/);
     assert.equal(await page.locator('#sim-events li').count(), 2, 'one event per step');
+    // Run to idle is forwarded too: the run's last events (capped), then one run_to_idle summary.
+    await one.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => document.getElementById('events').textContent.includes('"run_to_idle"'));
+    const summary = JSON.parse((await events.innerText()).split('\n').find((l) => l.includes('"run_to_idle"')));
+    const forwarded = await page.locator('#sim-events li').count();
+    assert.ok(summary.events > 0 && summary.forwarded === forwarded - 2, JSON.stringify(summary));
+    assert.ok(summary.forwarded <= 100 && summary.forwarded <= summary.events);
+    const firstIndex = 2 + summary.events - summary.forwarded;
+    assert.match(await page.locator('#sim-events li').nth(2).innerText(), new RegExp(`^#${firstIndex} · `));
 
     // Malformed and unknown messages are ignored; a bad scenario is answered with an error event.
     await page.evaluate(() => {
