@@ -414,7 +414,10 @@ impl EditorState {
                 let mut doc = doc;
                 ops::spread_for_labels(Rc::make_mut(&mut doc));
                 self.replace_doc(doc);
-                Some(format!("Opened scenario \u{201c}{title}\u{201d}."))
+                Some(crate::ui::i18n::tr_with(
+                    "shell.log_opened",
+                    &[("title", &title)],
+                ))
             }
             A::New => {
                 self.replace_doc(Rc::new(ops::empty_scenario()));
