@@ -666,3 +666,66 @@ fn work_queues_preset_survives_a_broker_restart_only_when_durable_and_persistent
     assert_eq!(kept, 0);
     assert!(lost > 0, "transient tasks should be lost");
 }
+
+#[test]
+fn rpc_replies_reach_the_callback_queue_with_the_requests_correlation_id() {
+    let events = events_of(&preset("rpc"));
+    let replies: Vec<(u64, u64, Option<String>)> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::ReplyPublished {
+                message: Some(reply),
+                request,
+                correlation_id,
+                ..
+            } => Some((request.0, reply.0, correlation_id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies.len(), 3, "{replies:?}");
+    for (n, (request, reply, correlation_id)) in replies.iter().enumerate() {
+        let published = events.iter().any(|e| {
+            matches!(&e.what, Explanation::Published { message: Some(m), number, .. }
+                if m.0 == *request && *number == n as u64 + 1)
+        });
+        assert!(published, "request {request} is not request {}", n + 1);
+        assert_eq!(
+            correlation_id.as_deref(),
+            Some(&*format!("request-{}", n + 1))
+        );
+        let to_client = events.iter().any(|e| {
+            matches!(&e.what, Explanation::Delivered { message, queue, consumer, .. }
+                if message.0 == *reply && &**queue == "amq.gen-callback"
+                    && &*consumer.id == "rpc_client_replies")
+        });
+        assert!(
+            to_client,
+            "reply {reply} never reached the client's callback queue"
+        );
+    }
+}
+
+#[test]
+fn publish_subscribe_copies_every_message_to_both_exclusive_queues() {
+    let text = preset("publish-subscribe");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for q in v["topology"]["queues"].as_array().unwrap() {
+        assert_eq!(q["exclusive"], true, "{q}");
+        assert_eq!(q["server_named"], true, "{q}");
+    }
+    let events = events_of(&text);
+    let published = published_with_key(&events, "");
+    assert_eq!(published.len(), 5);
+    for m in published {
+        let receivers: Vec<String> = events
+            .iter()
+            .filter_map(|e| match &e.what {
+                Explanation::Delivered {
+                    message, consumer, ..
+                } if message.0 == m => Some(consumer.id.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(receivers, ["receiver1", "receiver2"], "m{m}");
+    }
+}
