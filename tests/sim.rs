@@ -1,6 +1,7 @@
 //! Simulator integration tests: golden traces of every preset, the work-queues lesson checked
 //! from events, determinism, bounded runs, step over, seek/step back, broker restart.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use warren::broker::{BasicProperties, FieldTable};
@@ -728,4 +729,177 @@ fn publish_subscribe_copies_every_message_to_both_exclusive_queues() {
             .collect();
         assert_eq!(receivers, ["receiver1", "receiver2"], "m{m}");
     }
+}
+
+/// The queues each publish of `producer` (or of any producer) was routed to, in publish order.
+fn routes(events: &[SimEvent], producer: Option<&str>) -> Vec<(String, Vec<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(m),
+                producer: p,
+                routing_key,
+                ..
+            } if producer.is_none_or(|id| &*p.id == id) => Some((m.0, routing_key.to_string())),
+            _ => None,
+        })
+        .map(|(m, key)| {
+            let mut queues: Vec<String> = events
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Explanation::Routed {
+                        message, queues, ..
+                    } if message.0 == m => Some(
+                        queues
+                            .iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<String>>(),
+                    ),
+                    _ => None,
+                })
+                .flatten()
+                .collect::<Vec<String>>();
+            queues.sort();
+            (key, queues)
+        })
+        .collect()
+}
+
+#[test]
+fn routing_sends_error_to_both_queues_and_info_warning_to_screen_only() {
+    let events = events_of(&preset("routing"));
+    let all = routes(&events, None);
+    assert_eq!(all.len(), 6);
+    for (key, queues) in all {
+        let expected: &[&str] = if key == "error" {
+            &["amq.gen-disk", "amq.gen-screen"]
+        } else {
+            &["amq.gen-screen"]
+        };
+        assert_eq!(queues, expected, "{key}");
+    }
+}
+
+#[test]
+fn dead_lettering_shows_both_a_rejected_and_an_expired_death() {
+    let events = events_of(&preset("dead-lettering"));
+    let deaths: Vec<(&str, String)> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                x_death, queues, ..
+            } if queues.iter().any(|q| &**q == "dead_letters") => {
+                Some((x_death.reason, x_death.queue.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        deaths.contains(&("rejected", "work_queue".into())),
+        "{deaths:?}"
+    );
+    assert!(
+        deaths.contains(&("expired", "slow_queue".into())),
+        "{deaths:?}"
+    );
+}
+
+#[test]
+fn exchange_to_exchange_and_alternate_and_headers_route_as_their_lessons_say() {
+    let events = events_of(&preset("exchange-to-exchange"));
+    for (key, queues) in routes(&events, None) {
+        let expected: &[&str] = if key.starts_with("order.") {
+            &["audit_log", "billing"]
+        } else {
+            &["audit_log"]
+        };
+        assert_eq!(queues, expected, "{key}");
+    }
+
+    let events = events_of(&preset("alternate-exchange"));
+    let asia = routes(&events, None)
+        .into_iter()
+        .filter(|(k, _)| k == "asia")
+        .collect::<Vec<_>>();
+    assert_eq!(asia.len(), 2);
+    for (_, queues) in asia {
+        assert_eq!(queues, ["unrouted_orders"]);
+    }
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(&e.what, Explanation::ToAlternate { .. }))
+    );
+
+    let events = events_of(&preset("headers-exchange"));
+    for (producer, queue) in [
+        ("pdf_report", "pdf_reports"),
+        ("zip_report", "zip_or_logs"),
+        ("pdf_log", "zip_or_logs"),
+    ] {
+        let r = routes(&events, Some(producer));
+        assert_eq!(r.len(), 2, "{producer}");
+        for (_, queues) in r {
+            assert_eq!(queues, [queue], "{producer}");
+        }
+    }
+}
+
+#[test]
+fn max_length_shows_each_overflow_mode() {
+    let events = events_of(&preset("max-length"));
+    let nacks = events
+        .iter()
+        .filter(|e| matches!(&e.what, Explanation::ConfirmNack { .. }))
+        .count();
+    assert_eq!(nacks, 3, "messages 4 to 6 are refused and nacked");
+    let maxlen_from: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                x_death, queues, ..
+            } if x_death.reason == "maxlen" && queues.iter().any(|q| &**q == "overflowed") => {
+                Some(x_death.queue.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        maxlen_from.into_iter().collect::<Vec<_>>(),
+        ["drop_head", "reject_publish_dlx"]
+    );
+    let refused = events.iter().any(|e| {
+        matches!(&e.what, Explanation::Dropped { queue, why: warren::sim::explain::DropWhy::RejectPublish, .. }
+            if &**queue == "reject_publish")
+    });
+    assert!(refused);
+}
+
+#[test]
+fn priority_queue_lets_the_high_burst_overtake_waiting_low_messages() {
+    let events = events_of(&preset("priority-queue"));
+    let producer_of = |m: u64| {
+        events.iter().find_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(x),
+                producer,
+                ..
+            } if x.0 == m => Some(producer.id.to_string()),
+            _ => None,
+        })
+    };
+    let order: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Delivered { message, .. } => producer_of(message.0),
+            _ => None,
+        })
+        .collect();
+    assert!(order.len() >= 6, "{order:?}");
+    assert_eq!(order[0], "low");
+    assert!(
+        order[1..6].iter().all(|p| p == "high"),
+        "after the first low job the five high ones: {order:?}"
+    );
 }
