@@ -208,7 +208,7 @@ pub fn save_png(
             let _ = web_sys::Url::revoke_object_url(&url);
             finish(
                 &done,
-                Err(super::i18n::tr("shell.export_unreadable").into()),
+                Err(super::i18n::tr("shell.export_undrawable").into()),
             );
         }
     });

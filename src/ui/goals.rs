@@ -79,32 +79,28 @@ pub fn goals_view(props: &GoalsProps) -> Html {
             ("passed", &passed.to_string()), ("total", &v.len().to_string())]) }</p> }
         }
     });
-    let check = html! {
-        <button type="button" class="primary-button check-button" onclick={on_check}>{ tr("goals.check") }</button>
-    };
-    if props.compact {
-        // Open the folded list by itself once a check finds something still wrong.
+    // Compact (under a selected node's inspector): the list folds away and opens by itself
+    // once a check finds something still wrong.
+    let list = html! { <ul class="goal-list">{ for items }</ul> };
+    let list = if props.compact {
         let failing = current.is_some_and(|v| v.iter().any(|v| !v.passed()));
-        return html! {
-            <section class="lesson-goals goals-compact" aria-labelledby="goals-title-compact">
-                <div class="goal-bar">
-                    <h3 id="goals-title-compact">{ tr("goals.title") }</h3>
-                    { check }
-                </div>
-                { summary.unwrap_or_default() }
-                <details open={failing}>
-                    <summary>{ tr_with("shell.goals_show", &[("count", &lesson.goals.len().to_string())]) }</summary>
-                    <ul class="goal-list">{ for items }</ul>
-                </details>
-            </section>
-        };
-    }
+        html! {
+            <details open={failing}>
+                <summary>{ tr("shell.goals_show") }</summary>
+                { list }
+            </details>
+        }
+    } else {
+        list
+    };
     html! {
-        <section class="lesson-goals" aria-labelledby="goals-title">
-            <h3 id="goals-title">{ tr("goals.title") }</h3>
-            <ul class="goal-list">{ for items }</ul>
-            <div class="goal-actions">{ check }</div>
+        <section class={if props.compact { "lesson-goals goals-compact" } else { "lesson-goals" }} aria-labelledby="goals-title">
+            <div class="goal-bar">
+                <h3 id="goals-title">{ tr("goals.title") }</h3>
+                <button type="button" class="primary-button check-button" onclick={on_check}>{ tr("goals.check") }</button>
+            </div>
             { summary.unwrap_or_default() }
+            { list }
         </section>
     }
 }

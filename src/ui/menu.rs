@@ -152,18 +152,18 @@ pub fn forward_run(
     if !page_options().embed {
         return;
     }
-    let skip = recent.len().saturating_sub(MAX_FORWARDED);
-    let tail: Vec<crate::sim::SimEvent> = recent
-        .iter()
-        .skip(skip)
-        .filter(|e| e.index >= from)
-        .cloned()
-        .collect();
-    forward_events(&tail, lang);
-    post_to_host(
-        "run_to_idle",
-        &[("events", ran.into()), ("forwarded", tail.len().into())],
-    );
+    // The run's events are the log's tail; the log may hold fewer (it is bounded).
+    let run = recent.iter().rev().take_while(|e| e.index >= from).count();
+    let start = recent.len() - run.min(MAX_FORWARDED);
+    let (a, b) = recent.as_slices();
+    let (a, b) = if start < a.len() {
+        (&a[start..], b)
+    } else {
+        (&a[..0], b.get(start - a.len()..).unwrap_or_default())
+    };
+    forward_events(a, lang);
+    forward_events(b, lang);
+    post_to_host("run_to_idle", &[("events", ran.into())]);
 }
 
 /// Copies `text` with the async clipboard API; false when the page may not.
