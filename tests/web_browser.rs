@@ -264,3 +264,24 @@ fn panic_overlay_is_readable_and_keeps_saved_work() {
         .remove();
     let _ = storage.remove_item("warren.test.saved-work");
 }
+
+/// In the page, non-ASCII letters of a title are lower-cased by the browser (not core's
+/// Unicode tables); the result must be what `char::to_lowercase` gives natively.
+#[wasm_bindgen_test]
+fn file_names_lower_case_unicode_titles_like_native_rust() {
+    use warren::ui::files::file_name;
+    for title in ["Übung ÄÖ", "ΣΟΦΙΑ Σ", "İstanbul", "主题 1", "Straße ẞ"] {
+        let expected: String = {
+            let mut slug = String::new();
+            for c in title.chars() {
+                if c.is_alphanumeric() {
+                    slug.extend(c.to_lowercase());
+                } else if !slug.is_empty() && !slug.ends_with('-') {
+                    slug.push('-');
+                }
+            }
+            format!("{}.svg", slug.trim_end_matches('-'))
+        };
+        assert_eq!(file_name(title, "svg"), expected, "{title}");
+    }
+}

@@ -5,8 +5,11 @@
 // (Trunk's filehash), so a cached copy is never stale. The page itself (index.html, the embed
 // example) is network-first so a new build's hashed file names are picked up when online, and
 // comes from the cache when offline. Bump VERSION to drop every older cache.
-const VERSION = 'warren-v1';
-const PAGES = ['./', './index.html', './embed-example.html', './manifest.webmanifest', './icon.svg', './icon-maskable.svg'];
+// The translations (i18n/, fetched by the app when a language is chosen) have no hash in their
+// names either, so they are treated like pages: network-first, cached for offline.
+const VERSION = 'warren-v2';
+const TEXTS = ['./i18n/zh-CN.json', './i18n/lessons.zh-CN.json'];
+const PAGES = ['./', './index.html', './embed-example.html', './manifest.webmanifest', './icon.svg', './icon-maskable.svg', ...TEXTS];
 
 // The hashed file names are only known from the built index.html: read them from it.
 async function precache() {
@@ -16,8 +19,9 @@ async function precache() {
   const html = await res.clone().text();
   await cache.put('./', res);
   const assets = new Set(PAGES.slice(1));
-  for (const m of html.matchAll(/(?:href|src)="([^"#?]+)"/g)) {
-    const url = new URL(m[1], self.registration.scope);
+  // Release builds minify index.html, which drops the quotes around attribute values.
+  for (const m of html.matchAll(/(?:href|src)=(?:"([^"#?]+)"|([^\s"'>#?]+))/g)) {
+    const url = new URL(m[1] ?? m[2], self.registration.scope);
     if (url.origin === self.location.origin && url.href.startsWith(self.registration.scope)) assets.add(url.href);
   }
   await Promise.all([...assets].map(async (a) => {
@@ -54,7 +58,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
   // The query (?embed…) and fragment do not change the file.
   const key = url.origin + url.pathname;
-  if (isPage(request)) {
+  const page = isPage(request);
+  if (page || url.pathname.includes('/i18n/')) {
     event.respondWith((async () => {
       const cache = await caches.open(VERSION);
       try {
@@ -62,9 +67,8 @@ self.addEventListener('fetch', (event) => {
         if (res.ok) await cache.put(key, res.clone());
         return res;
       } catch (e) {
-        const cached = (await cache.match(key)) ||
-          (key.endsWith('/') ? await cache.match(key + 'index.html') : undefined) ||
-          (await cache.match(new URL('./', self.registration.scope).href));
+        const cached = (await cache.match(key)) || (page && ((key.endsWith('/') ? await cache.match(key + 'index.html') : undefined) ||
+          (await cache.match(new URL('./', self.registration.scope).href))));
         if (cached) return cached;
         throw e;
       }

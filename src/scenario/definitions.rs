@@ -317,10 +317,13 @@ fn choose_vhost(
     lists: &[&Vec<(usize, &Map<String, Value>)>],
     chosen: Option<&str>,
 ) -> Result<String, ScenarioError> {
-    let mut all: BTreeSet<String> = vhosts
-        .iter()
-        .filter_map(|(_, m)| m.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    all.extend(
+        vhosts
+            .iter()
+            .filter_map(|(_, m)| m.get("name").and_then(Value::as_str).map(str::to_string)),
+    );
     let mut used: BTreeSet<String> = BTreeSet::new();
     for list in lists {
         for (_, m) in list.iter() {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{DestinationType, NodeId, Point, Scenario};
+use crate::sim::small_map::SmallMap;
 
 /// Horizontal distance between columns.
 pub const COLUMN_GAP: f64 = 220.0;
@@ -26,9 +27,12 @@ pub fn auto_layout(s: &Scenario) -> BTreeMap<String, Point> {
         .collect();
     // Depth of each exchange along exchange-to-exchange bindings; bounded relaxation so that
     // cycles (legal in RabbitMQ) terminate.
-    // extend, not collect: collecting into a BTree sorts first (kilobytes of wasm per type).
-    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
-    depth.extend(exchange_names.iter().map(|x| (*x, 0)));
+    // A sorted Vec, not a BTreeMap<&str, usize>: a few exchanges, and each BTreeMap type adds
+    // kilobytes of wasm.
+    let mut depth: SmallMap<&str, usize> = SmallMap::new();
+    for x in &exchange_names {
+        depth.insert(*x, 0);
+    }
     let e2e: Vec<(&str, &str)> = s
         .topology
         .bindings

@@ -165,6 +165,30 @@ pub enum Action {
     PublishNow { producer: String, count: u64 },
     /// Stop and start the broker: transient queues and non-persistent messages are lost.
     RestartBroker,
+    // Runtime edits of the diagram: what a client (or the management UI) can change while
+    // the broker runs. See `sim::edit` for which diagram changes map to them.
+    /// exchange.declare of a new exchange.
+    DeclareExchange(ExchangeSpec),
+    /// queue.declare of a new queue.
+    DeclareQueue(QueueSpec),
+    /// queue.bind / exchange.bind.
+    Bind(BindingSpec),
+    /// queue.unbind / exchange.unbind.
+    Unbind(BindingSpec),
+    /// exchange.delete: its bindings (as source and as destination) go with it.
+    DeleteExchange { name: String },
+    /// queue.delete: its messages are discarded, its bindings removed, its consumers cancelled.
+    DeleteQueue { name: String },
+    /// A new consumer client connects and subscribes (basic.qos + basic.consume).
+    AddConsumer(Box<ConsumerSpec>),
+    /// basic.cancel: no more deliveries; its unacked messages stay on its channel and are
+    /// still settled as it finishes processing them (they are not requeued).
+    RemoveConsumer { consumer: String },
+    /// A new producer client connects and starts its schedule; a producer replacing one with
+    /// the same id continues its message numbering.
+    AddProducer(Box<ProducerSpec>),
+    /// The producer client disconnects (its channel closes).
+    RemoveProducer { producer: String },
 }
 
 impl ProducerSpec {

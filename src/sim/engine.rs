@@ -9,11 +9,15 @@
 //! `step`, so the broker state between them is the state after the whole item.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::small_map::SmallMap;
 use std::sync::Arc;
 
-use super::config::{Action, ProducerSpec, Schedule, Settle, SimConfig, substitute};
+use super::config::{
+    Action, BindingSpec, ProducerSpec, QueueSpec, Schedule, Settle, SimConfig, substitute,
+};
 use super::event::SimEvent;
-use super::explain::{Actor, DeliveryWhy, DropWhy, Explanation, Hop, Why, XDeath};
+use super::explain::{Actor, Change, DeliveryWhy, DropWhy, Explanation, Hop, Why, XDeath};
 use super::rng::SimRng;
 use super::time::VirtualTime;
 use crate::broker::dead_letter::make_dead_letter;
@@ -60,7 +64,9 @@ struct ProducerState {
     /// Messages published so far (message numbers are 1-based).
     published: u64,
     /// Publisher-confirm sequence numbers still awaiting ack/nack.
-    confirms: BTreeMap<u64, MessageId>,
+    confirms: SmallMap<u64, MessageId>,
+    /// Taken out of the diagram while running: publishes no more.
+    removed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +81,9 @@ struct ConsumerState {
     busy_until: VirtualTime,
     /// Unacked deliveries it holds (the broker's view, mirrored).
     unacked: u32,
+    /// Taken out of the diagram while running (basic.cancel): never subscribes again, but
+    /// still settles what it holds.
+    removed: bool,
 }
 
 /// A message copy the broker still holds somewhere, and how many queue copies are alive.
@@ -93,30 +102,46 @@ struct PublishCtx {
     mandatory: bool,
 }
 
+/// A runtime edit, bound to a point of the timeline: it runs when exactly `at` events have
+/// been handed out. Binding it to the event count rather than to virtual time keeps replays
+/// exact: several agenda items can share one virtual instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Edit {
+    at: u64,
+    action: Action,
+}
+
 /// The deterministic simulation. Cloning it is a snapshot (messages are shared by `Arc`).
 #[derive(Debug, Clone)]
 pub struct Simulator {
+    /// The configuration now (runtime edits add and remove entries).
     config: Arc<SimConfig>,
+    /// The configuration at time 0 (what `reset` starts from).
+    initial: Arc<SimConfig>,
+    /// Runtime edits in timeline order, shared by every snapshot of one timeline.
+    edits: Arc<Vec<Edit>>,
+    /// How many of `edits` have run.
+    edits_run: usize,
     broker: Broker,
     now: VirtualTime,
     agenda: BTreeMap<(VirtualTime, u64), Scheduled>,
     next_seq: u64,
     rng: SimRng,
     admin: Option<ChannelId>,
-    connections: BTreeMap<String, ConnectionId>,
+    connections: SmallMap<String, ConnectionId>,
     producers: Vec<ProducerState>,
     consumers: Vec<ConsumerState>,
-    channel_owner: BTreeMap<ChannelId, Owner>,
+    channel_owner: SmallMap<ChannelId, Owner>,
     /// Diagram name of each queue, by `QueueId` (server-named queues show their placeholder).
     queue_display: Vec<Option<Arc<str>>>,
     /// Diagram name → the name the broker knows.
-    queue_actual: BTreeMap<String, String>,
+    queue_actual: SmallMap<String, String>,
     /// Diagram name → the channel that declared it (an exclusive queue can only be bound and
     /// used from its owner's connection).
-    queue_channel: BTreeMap<String, ChannelId>,
+    queue_channel: SmallMap<String, ChannelId>,
     messages: BTreeMap<MessageId, Live>,
     /// Requests an RPC server holds until it replies, by (consumer, delivery tag).
-    delivered: BTreeMap<(u32, u64), Arc<Message>>,
+    delivered: SmallMap<(u32, u64), Arc<Message>>,
     pending: VecDeque<SimEvent>,
     /// Events created (the next event's index is `emitted - pending.len()`).
     emitted: u64,
@@ -158,7 +183,8 @@ impl Simulator {
                 actor: actor(&p.id, &p.name),
                 channel: None,
                 published: 0,
-                confirms: BTreeMap::new(),
+                confirms: SmallMap::new(),
+                removed: false,
             })
             .collect();
         let consumers = config
@@ -172,25 +198,29 @@ impl Simulator {
                 generation: 0,
                 busy_until: VirtualTime::ZERO,
                 unacked: 0,
+                removed: false,
             })
             .collect();
         let mut sim = Simulator {
             rng: SimRng::new(config.seed),
             config: config.clone(),
+            initial: config.clone(),
+            edits: Arc::new(Vec::new()),
+            edits_run: 0,
             broker: Broker::new(),
             now: VirtualTime::ZERO,
             agenda: BTreeMap::new(),
             next_seq: 0,
             admin: None,
-            connections: BTreeMap::new(),
+            connections: SmallMap::new(),
             producers,
             consumers,
-            channel_owner: BTreeMap::new(),
+            channel_owner: SmallMap::new(),
             queue_display: Vec::new(),
-            queue_actual: BTreeMap::new(),
-            queue_channel: BTreeMap::new(),
+            queue_actual: SmallMap::new(),
+            queue_channel: SmallMap::new(),
             messages: BTreeMap::new(),
-            delivered: BTreeMap::new(),
+            delivered: SmallMap::new(),
             pending: VecDeque::new(),
             emitted: 0,
             expiry_wakeup: None,
@@ -221,9 +251,72 @@ impl Simulator {
         self.explain_routes = on;
     }
 
-    /// The configuration it runs.
+    /// The configuration it runs now (with the runtime edits run so far).
     pub fn config(&self) -> &SimConfig {
         &self.config
+    }
+
+    /// The configuration it started from.
+    pub fn initial_config(&self) -> &SimConfig {
+        &self.initial
+    }
+
+    /// Events produced but not handed out yet (the rest of the current agenda item).
+    pub fn pending_events(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Runtime edits recorded on this timeline, as (event position, action).
+    pub fn edits(&self) -> impl Iterator<Item = (u64, &Action)> {
+        self.edits.iter().map(|e| (e.at, &e.action))
+    }
+
+    /// Edits the topology or the clients at the current point of the timeline: the actions
+    /// run now, and on every replay when the timeline reaches this point again. Edits that
+    /// were recorded for a later point (the user stepped back, then edited) are moved here
+    /// too, so that the model at the end always matches the diagram.
+    pub fn edit(&mut self, actions: Vec<Action>) {
+        let at = self.events_emitted();
+        let mut edits: Vec<Edit> = self
+            .edits
+            .iter()
+            .map(|e| Edit {
+                at: e.at.min(at),
+                action: e.action.clone(),
+            })
+            .collect();
+        edits.extend(actions.into_iter().map(|action| Edit { at, action }));
+        self.edits = Arc::new(edits);
+        self.run_due_edits();
+    }
+
+    /// The runtime edits of this timeline that have not run yet at this point (after a step
+    /// back): what the diagram shows but the model has not declared yet.
+    pub fn edits_ahead(&self) -> impl Iterator<Item = &Action> {
+        self.edits.iter().skip(self.edits_run).map(|e| &e.action)
+    }
+
+    /// Takes the edit list of another simulator of the same timeline (History patches its
+    /// snapshots with it).
+    pub fn share_edits(&mut self, other: &Simulator) {
+        self.edits = other.edits.clone();
+    }
+
+    fn edit_due(&self) -> bool {
+        self.edits
+            .get(self.edits_run)
+            .is_some_and(|e| e.at <= self.events_emitted())
+    }
+
+    fn run_due_edits(&mut self) {
+        while self.edit_due() {
+            let Some(action) = self.edits.get(self.edits_run).map(|e| e.action.clone()) else {
+                return;
+            };
+            self.edits_run += 1;
+            self.run_action(action);
+            self.schedule_expiry();
+        }
     }
 
     /// The current virtual time.
@@ -246,7 +339,7 @@ impl Simulator {
     /// The time of the next agenda item, if any (quinn's `poll_timeout`).
     #[must_use]
     pub fn next_wakeup(&self) -> Option<VirtualTime> {
-        if !self.pending.is_empty() {
+        if !self.pending.is_empty() || self.edit_due() {
             return Some(self.now);
         }
         self.agenda.keys().next().map(|(t, _)| *t)
@@ -284,15 +377,18 @@ impl Simulator {
         self.consumers.get(consumer).map(|c| c.unacked)
     }
 
-    /// Back to time 0 with the same configuration and seed.
+    /// Back to time 0 with the same configuration, seed and runtime edits.
     pub fn reset(&mut self) {
         let explain = self.explain_routes;
-        *self = Simulator::new((*self.config).clone());
+        let edits = self.edits.clone();
+        *self = Simulator::new((*self.initial).clone());
+        self.edits = edits;
         self.explain_routes = explain;
     }
 
     /// Runs the next event: returns it, or `None` when nothing is left to do.
     pub fn step(&mut self) -> Option<SimEvent> {
+        self.run_due_edits();
         while self.pending.is_empty() {
             let (&key, _) = self.agenda.iter().next()?;
             let item = self.agenda.remove(&key)?;
@@ -352,7 +448,9 @@ impl Simulator {
         let Some(first) = self.step() else {
             return out;
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         out.push(first);
         while (out.len() as u64) < max_events && !follow.is_empty() {
             let settled = self.settled(&follow) && !self.publish_in_flight(&follow);
@@ -466,7 +564,6 @@ impl Simulator {
         let config = self.config.clone();
         let admin_conn = self.broker.open_connection("guest");
         self.admin = self.broker.open_channel(admin_conn).ok();
-        let now = self.now.ms();
         for x in &config.exchanges {
             let decl = ExchangeDecl {
                 name: x.name.clone(),
@@ -481,6 +578,9 @@ impl Simulator {
             }
         }
         for (i, p) in config.producers.iter().enumerate() {
+            if self.producers.get(i).is_some_and(|s| s.removed) {
+                continue;
+            }
             let ch = self.open_channel(&p.connection, Owner::Producer(u32_of(i)));
             if p.confirms
                 && let Some(ch) = ch
@@ -493,6 +593,9 @@ impl Simulator {
             }
         }
         for (i, c) in config.consumers.iter().enumerate() {
+            if self.consumers.get(i).is_some_and(|s| s.removed) {
+                continue;
+            }
             let ch = self.open_channel(&c.connection, Owner::Consumer(u32_of(i)));
             if let Some(ch) = ch {
                 let _ = self.broker.basic_qos(ch, c.prefetch, false);
@@ -502,63 +605,10 @@ impl Simulator {
             }
         }
         for q in &config.queues {
-            // An exclusive queue belongs to the connection of its first consumer.
-            let owner = config
-                .consumers
-                .iter()
-                .enumerate()
-                .find(|(_, c)| c.queue == q.name)
-                .and_then(|(i, _)| self.consumers.get(i).and_then(|s| s.channel));
-            let ch = if q.exclusive {
-                owner.or(self.admin)
-            } else {
-                self.admin
-            };
-            let Some(ch) = ch else { continue };
-            let decl = QueueDecl {
-                name: if q.server_named {
-                    String::new()
-                } else {
-                    q.name.clone()
-                },
-                durable: q.durable,
-                exclusive: q.exclusive,
-                auto_delete: q.auto_delete,
-                arguments: q.arguments.clone(),
-            };
-            if let Ok(ok) = self.broker.queue_declare(ch, &decl, false, now)
-                && let Some(id) = self.broker.queue_by_name(&ok.queue).map(|q| q.id)
-            {
-                let slot = id.0 as usize;
-                if self.queue_display.len() <= slot {
-                    self.queue_display.resize(slot + 1, None);
-                }
-                if let Some(s) = self.queue_display.get_mut(slot) {
-                    *s = Some(Arc::from(q.name.as_str()));
-                }
-                self.queue_actual.insert(q.name.clone(), ok.queue);
-                self.queue_channel.insert(q.name.clone(), ch);
-            }
+            let _ = self.declare_queue(q);
         }
         for b in &config.bindings {
-            let destination = if b.to_exchange {
-                BindingDestination::Exchange(b.destination.clone())
-            } else {
-                BindingDestination::Queue(self.actual_queue(&b.destination))
-            };
-            let decl = BindingDecl {
-                source: b.source.clone(),
-                destination,
-                binding_key: b.binding_key.clone(),
-                arguments: b.arguments.clone(),
-            };
-            let owner = (!b.to_exchange)
-                .then(|| self.queue_channel.get(&b.destination).copied())
-                .flatten()
-                .filter(|ch| self.broker.channel(*ch).is_some());
-            if let Some(ch) = owner.or_else(|| self.admin_channel()) {
-                let _ = self.broker.bind(ch, &decl);
-            }
+            let _ = self.bind_spec(b, true);
         }
         // Declaration errors close channels; nothing is running yet, so they are not events.
         self.broker.drain_events().for_each(drop);
@@ -574,6 +624,80 @@ impl Simulator {
         self.admin
     }
 
+    /// queue.declare of `q`, remembering its diagram name.
+    fn declare_queue(&mut self, q: &QueueSpec) -> Result<(), crate::broker::BrokerError> {
+        let now = self.now.ms();
+        // An exclusive queue belongs to the connection of its first consumer.
+        let owner = self
+            .config
+            .consumers
+            .iter()
+            .enumerate()
+            .find(|(i, c)| c.queue == q.name && self.consumers.get(*i).is_some_and(|s| !s.removed))
+            .and_then(|(i, _)| self.consumers.get(i).and_then(|s| s.channel));
+        // Not `admin_channel()`: at start-up a failed declaration closes the admin channel
+        // and the later ones fail, as they would for a client (runtime edits reopen it first).
+        let ch = if q.exclusive {
+            owner.or(self.admin)
+        } else {
+            self.admin
+        };
+        let Some(ch) = ch else {
+            return Ok(());
+        };
+        let decl = QueueDecl {
+            name: if q.server_named {
+                String::new()
+            } else {
+                q.name.clone()
+            },
+            durable: q.durable,
+            exclusive: q.exclusive,
+            auto_delete: q.auto_delete,
+            arguments: q.arguments.clone(),
+        };
+        let ok = self.broker.queue_declare(ch, &decl, false, now)?;
+        if let Some(id) = self.broker.queue_by_name(&ok.queue).map(|q| q.id) {
+            let slot = id.0 as usize;
+            if self.queue_display.len() <= slot {
+                self.queue_display.resize(slot + 1, None);
+            }
+            if let Some(s) = self.queue_display.get_mut(slot) {
+                *s = Some(Arc::from(q.name.as_str()));
+            }
+            self.queue_actual.insert(q.name.clone(), ok.queue);
+            self.queue_channel.insert(q.name.clone(), ch);
+        }
+        Ok(())
+    }
+
+    /// queue.bind / exchange.bind (`bind`), or the unbind.
+    fn bind_spec(&mut self, b: &BindingSpec, bind: bool) -> Result<(), crate::broker::BrokerError> {
+        let destination = if b.to_exchange {
+            BindingDestination::Exchange(b.destination.clone())
+        } else {
+            BindingDestination::Queue(self.actual_queue(&b.destination))
+        };
+        let decl = BindingDecl {
+            source: b.source.clone(),
+            destination,
+            binding_key: b.binding_key.clone(),
+            arguments: b.arguments.clone(),
+        };
+        let owner = (!b.to_exchange)
+            .then(|| self.queue_channel.get(&b.destination).copied())
+            .flatten()
+            .filter(|ch| self.broker.channel(*ch).is_some());
+        let Some(ch) = owner.or_else(|| self.admin_channel()) else {
+            return Ok(());
+        };
+        if bind {
+            self.broker.bind(ch, &decl)
+        } else {
+            self.broker.unbind(ch, &decl)
+        }
+    }
+
     fn actual_queue(&self, name: &str) -> String {
         self.queue_actual
             .get(name)
@@ -587,6 +711,13 @@ impl Simulator {
                 let Some(spec) = self.config.producers.get(producer as usize).cloned() else {
                     return;
                 };
+                if self
+                    .producers
+                    .get(producer as usize)
+                    .is_some_and(|p| p.removed)
+                {
+                    return;
+                }
                 let published = self
                     .producers
                     .get(producer as usize)
@@ -646,17 +777,17 @@ impl Simulator {
     fn run_action(&mut self, action: Action) {
         match action {
             Action::KillConsumer { consumer } => {
-                if let Some(i) = self.config.consumers.iter().position(|c| c.id == consumer) {
+                if let Some(i) = self.consumer_index(&consumer) {
                     self.kill_consumer(u32_of(i));
                 }
             }
             Action::StartConsumer { consumer } => {
-                if let Some(i) = self.config.consumers.iter().position(|c| c.id == consumer) {
+                if let Some(i) = self.consumer_index(&consumer) {
                     self.start_consumer(u32_of(i));
                 }
             }
             Action::PublishNow { producer, count } => {
-                if let Some(i) = self.config.producers.iter().position(|p| p.id == producer) {
+                if let Some(i) = self.producer_index(&producer) {
                     let Some(spec) = self.config.producers.get(i).cloned() else {
                         return;
                     };
@@ -666,7 +797,267 @@ impl Simulator {
                 }
             }
             Action::RestartBroker => self.restart_broker(),
+            other => self.run_edit(other),
         }
+    }
+
+    /// The live (not removed) consumer with this id; the newest if it was replaced.
+    fn consumer_index(&self, id: &str) -> Option<usize> {
+        self.config
+            .consumers
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, c)| c.id == id && self.consumers.get(*i).is_some_and(|s| !s.removed))
+            .map(|(i, _)| i)
+    }
+
+    /// The live (not removed) producer with this id.
+    fn producer_index(&self, id: &str) -> Option<usize> {
+        self.config
+            .producers
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, p)| p.id == id && self.producers.get(*i).is_some_and(|s| !s.removed))
+            .map(|(i, _)| i)
+    }
+
+    fn edited(&mut self, change: Change, result: Result<(), crate::broker::BrokerError>) {
+        let error = result.err().map(|e| (e.reply_code(), e.to_string()));
+        self.emit(Explanation::Edited { change, error });
+    }
+
+    fn bind_edit(&mut self, b: &BindingSpec, bind: bool) {
+        let result = self.bind_spec(b, bind);
+        let (source, destination, binding_key) = (
+            Arc::from(b.source.as_str()),
+            Arc::from(b.destination.as_str()),
+            Arc::from(b.binding_key.as_str()),
+        );
+        let change = if bind {
+            Change::BindingAdded {
+                source,
+                destination,
+                to_exchange: b.to_exchange,
+                binding_key,
+            }
+        } else {
+            Change::BindingRemoved {
+                source,
+                destination,
+                to_exchange: b.to_exchange,
+                binding_key,
+            }
+        };
+        self.edited(change, result);
+    }
+
+    /// A runtime edit: the broker operation a client would send, explained.
+    fn run_edit(&mut self, action: Action) {
+        let cfg = Arc::make_mut(&mut self.config);
+        match action {
+            Action::DeclareExchange(x) => {
+                cfg.exchanges.retain(|e| e.name != x.name);
+                cfg.exchanges.push(x.clone());
+                let decl = ExchangeDecl {
+                    name: x.name.clone(),
+                    kind: x.kind,
+                    durable: x.durable,
+                    auto_delete: x.auto_delete,
+                    internal: x.internal,
+                    arguments: x.arguments,
+                };
+                let result = match self.admin_channel() {
+                    Some(ch) => self.broker.exchange_declare(ch, &decl, false).map(drop),
+                    None => Ok(()),
+                };
+                let change = Change::ExchangeDeclared {
+                    name: Arc::from(x.name.as_str()),
+                    kind: x.kind.as_str(),
+                };
+                self.edited(change, result);
+            }
+            Action::DeclareQueue(q) => {
+                cfg.queues.retain(|e| e.name != q.name);
+                cfg.queues.push(q.clone());
+                self.admin_channel();
+                let result = self.declare_queue(&q);
+                let change = Change::QueueDeclared {
+                    name: Arc::from(q.name.as_str()),
+                };
+                self.edited(change, result);
+            }
+            Action::Bind(b) => {
+                cfg.bindings.push(b.clone());
+                self.bind_edit(&b, true);
+            }
+            Action::Unbind(b) => {
+                if let Some(at) = cfg.bindings.iter().position(|x| *x == b) {
+                    cfg.bindings.remove(at);
+                }
+                self.bind_edit(&b, false);
+            }
+            Action::DeleteExchange { name } => {
+                cfg.exchanges.retain(|e| e.name != name);
+                cfg.bindings
+                    .retain(|b| b.source != name && !(b.to_exchange && b.destination == name));
+                let result = match self.admin_channel() {
+                    Some(ch) => self.broker.exchange_delete(ch, &name, false),
+                    None => Ok(()),
+                };
+                let change = Change::ExchangeDeleted {
+                    name: Arc::from(name.as_str()),
+                };
+                self.edited(change, result);
+            }
+            Action::DeleteQueue { name } => {
+                cfg.queues.retain(|q| q.name != name);
+                cfg.bindings
+                    .retain(|b| b.to_exchange || b.destination != name);
+                let actual = self.actual_queue(&name);
+                // An exclusive queue can only be deleted from its owner's connection.
+                let ch = self
+                    .queue_channel
+                    .get(&name)
+                    .copied()
+                    .filter(|ch| self.broker.channel(*ch).is_some())
+                    .or_else(|| self.admin_channel());
+                let result = match ch {
+                    Some(ch) => self
+                        .broker
+                        .queue_delete(ch, &actual, false, false, self.now.ms()),
+                    None => Ok(0),
+                };
+                self.queue_actual.remove(&name);
+                self.queue_channel.remove(&name);
+                let messages = *result.as_ref().unwrap_or(&0);
+                let change = Change::QueueDeleted {
+                    name: Arc::from(name.as_str()),
+                    messages,
+                };
+                self.edited(change, result.map(drop));
+                // The edit's own event says it; the broker's generic one would repeat it.
+                let events: Vec<BrokerEvent> = self
+                    .broker
+                    .drain_events()
+                    .filter(|e| !matches!(e, BrokerEvent::QueueDeleted { .. }))
+                    .collect();
+                self.translate_events(events, None);
+                return;
+            }
+            Action::AddConsumer(c) => {
+                cfg.consumers.push((*c).clone());
+                let i = cfg.consumers.len() - 1;
+                self.consumers.push(ConsumerState {
+                    actor: actor(&c.id, &c.name),
+                    queue: Arc::from(c.queue.as_str()),
+                    channel: None,
+                    subscribed: false,
+                    generation: 0,
+                    busy_until: self.now,
+                    unacked: 0,
+                    removed: false,
+                });
+                let change = Change::ConsumerAdded {
+                    consumer: actor(&c.id, &c.name),
+                    queue: Arc::from(c.queue.as_str()),
+                };
+                self.edited(change, Ok(()));
+                // A consumer drawn but not yet connected to a queue has nothing to consume.
+                let start = c.start_ms.filter(|_| !c.queue.is_empty());
+                match start {
+                    Some(t) if t <= self.now.ms() => self.start_consumer(u32_of(i)),
+                    Some(t) => self.schedule(
+                        VirtualTime(t),
+                        Scheduled::StartConsumer {
+                            consumer: u32_of(i),
+                        },
+                    ),
+                    None => {}
+                }
+            }
+            Action::RemoveConsumer { consumer } => {
+                let Some(i) = self.consumer_index(&consumer) else {
+                    return;
+                };
+                let now = self.now.ms();
+                let Some(state) = self.consumers.get_mut(i) else {
+                    return;
+                };
+                state.removed = true;
+                let was_subscribed = std::mem::replace(&mut state.subscribed, false);
+                let change = Change::ConsumerRemoved {
+                    consumer: state.actor.clone(),
+                    queue: state.queue.clone(),
+                    unacked: state.unacked,
+                };
+                let ch = state.channel;
+                self.edited(change, Ok(()));
+                if was_subscribed && let Some(ch) = ch {
+                    let tag = format!("ctag-{consumer}");
+                    let _ = self.broker.basic_cancel(ch, &tag, now);
+                }
+            }
+            Action::AddProducer(p) => {
+                // A producer replacing one with the same id goes on counting its messages.
+                let published = self
+                    .config
+                    .producers
+                    .iter()
+                    .zip(&self.producers)
+                    .rev()
+                    .find(|(spec, _)| spec.id == p.id)
+                    .map_or(0, |(_, s)| s.published);
+                let cfg = Arc::make_mut(&mut self.config);
+                cfg.producers.push((*p).clone());
+                let i = u32_of(cfg.producers.len() - 1);
+                let ch = self.open_channel(&p.connection, Owner::Producer(i));
+                if p.confirms
+                    && let Some(ch) = ch
+                {
+                    let _ = self.broker.confirm_select(ch);
+                }
+                self.producers.push(ProducerState {
+                    actor: actor(&p.id, &p.name),
+                    channel: ch,
+                    published,
+                    confirms: SmallMap::new(),
+                    removed: false,
+                });
+                let change = Change::ProducerAdded {
+                    producer: actor(&p.id, &p.name),
+                    exchange: Arc::from(p.exchange.as_str()),
+                };
+                self.edited(change, Ok(()));
+                let at = VirtualTime(p.start_ms).max(self.now);
+                self.schedule(at, Scheduled::Produce { producer: i });
+            }
+            Action::RemoveProducer { producer } => {
+                let Some(i) = self.producer_index(&producer) else {
+                    return;
+                };
+                let Some(state) = self.producers.get_mut(i) else {
+                    return;
+                };
+                state.removed = true;
+                state.confirms.clear();
+                let ch = state.channel.take();
+                let change = Change::ProducerRemoved {
+                    producer: state.actor.clone(),
+                };
+                self.edited(change, Ok(()));
+                if let Some(ch) = ch {
+                    self.channel_owner.remove(&ch);
+                    self.broker.close_channel(ch, self.now.ms());
+                }
+            }
+            Action::KillConsumer { .. }
+            | Action::StartConsumer { .. }
+            | Action::PublishNow { .. }
+            | Action::RestartBroker => {}
+        }
+        self.translate(None);
     }
 
     fn publish_next(&mut self, producer: u32, spec: &ProducerSpec) {
@@ -754,7 +1145,11 @@ impl Simulator {
         let Some(spec) = self.config.consumers.get(i).cloned() else {
             return;
         };
-        if self.consumers.get(i).is_some_and(|c| c.subscribed) {
+        if self
+            .consumers
+            .get(i)
+            .is_some_and(|c| c.subscribed || c.removed)
+        {
             return;
         }
         let ch = match self.consumers.get(i).and_then(|c| c.channel) {
@@ -1083,7 +1478,9 @@ impl Simulator {
         let mut position = 0;
         let mut count = 0;
         let mut skipped = Vec::new();
-        let mut priorities = BTreeSet::new();
+        // Only whether they differ matters: the first one seen and a flag, no set needed.
+        let mut first_priority = None;
+        let mut priorities_differ = false;
         for (i, (c, spec)) in self
             .consumers
             .iter()
@@ -1094,7 +1491,8 @@ impl Simulator {
                 continue;
             }
             count += 1;
-            priorities.insert(spec.priority.unwrap_or(0));
+            let p = spec.priority.unwrap_or(0);
+            priorities_differ |= *first_priority.get_or_insert(p) != p;
             if i == consumer as usize {
                 position = count;
             } else if spec.prefetch > 0 && c.unacked >= u32::from(spec.prefetch) && !spec.auto_ack {
@@ -1108,7 +1506,7 @@ impl Simulator {
             prefetch: spec.map_or(0, |s| s.prefetch),
             unacked_before: me.map_or(0, |c| c.unacked),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
-            priorities_differ: priorities.len() > 1,
+            priorities_differ,
             skipped_full: skipped,
             auto_ack,
         }

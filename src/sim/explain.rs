@@ -251,6 +251,60 @@ pub enum Explanation {
         kept_messages: u64,
         lost_messages: u64,
     },
+    /// The diagram was edited while the simulation ran; `error` is the broker's refusal
+    /// (reply code and text), if it refused.
+    Edited {
+        change: Change,
+        error: Option<(u16, String)>,
+    },
+}
+
+/// A runtime edit of the topology or of the clients (see [`crate::sim::Action`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    ExchangeDeclared {
+        name: Arc<str>,
+        kind: &'static str,
+    },
+    ExchangeDeleted {
+        name: Arc<str>,
+    },
+    QueueDeclared {
+        name: Arc<str>,
+    },
+    /// `messages`: ready messages discarded with it.
+    QueueDeleted {
+        name: Arc<str>,
+        messages: u32,
+    },
+    BindingAdded {
+        source: Arc<str>,
+        destination: Arc<str>,
+        to_exchange: bool,
+        binding_key: Arc<str>,
+    },
+    BindingRemoved {
+        source: Arc<str>,
+        destination: Arc<str>,
+        to_exchange: bool,
+        binding_key: Arc<str>,
+    },
+    ConsumerAdded {
+        consumer: Actor,
+        queue: Arc<str>,
+    },
+    ConsumerRemoved {
+        consumer: Actor,
+        queue: Arc<str>,
+        unacked: u32,
+    },
+    ProducerAdded {
+        producer: Actor,
+        exchange: Arc<str>,
+    },
+    ProducerRemoved {
+        producer: Actor,
+    },
 }
 
 impl Explanation {
@@ -280,7 +334,8 @@ impl Explanation {
             | E::ConsumerCancelled { .. }
             | E::ChannelClosed { .. }
             | E::QueueDeleted { .. }
-            | E::BrokerRestarted { .. } => None,
+            | E::BrokerRestarted { .. }
+            | E::Edited { .. } => None,
         }
     }
 
@@ -311,6 +366,7 @@ impl Explanation {
             E::ChannelClosed { .. } => "channel_closed",
             E::QueueDeleted { .. } => "queue_deleted",
             E::BrokerRestarted { .. } => "broker_restarted",
+            E::Edited { .. } => "edited",
         }
     }
 }
@@ -1115,6 +1171,145 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             list(kept_queues),
             list(lost_queues)
         ),
+        (E::Edited { change, error }, lang) => {
+            let what = change_text(change, lang);
+            match (error, lang) {
+                (None, _) => what,
+                (Some((code, text)), Lang::En) => {
+                    format!("{what} — refused by the broker: {code} {text}")
+                }
+                (Some((code, text)), Lang::ZhCn) => format!("{what} — 被代理拒绝：{code} {text}"),
+            }
+        }
+    }
+}
+
+fn binding_arrow(
+    destination: &str,
+    to_exchange: bool,
+    source: &str,
+    key: &str,
+    lang: Lang,
+) -> String {
+    let dest = match (to_exchange, lang) {
+        (true, Lang::En) => format!("exchange {destination}"),
+        (true, Lang::ZhCn) => format!("交换机 {destination}"),
+        (false, _) => destination.to_string(),
+    };
+    if key.is_empty() {
+        format!("{dest} ← {source}")
+    } else {
+        format!("{dest} ← {source} ({key})")
+    }
+}
+
+/// One runtime edit in plain language.
+pub fn change_text(c: &Change, lang: Lang) -> String {
+    use Change as C;
+    match (c, lang) {
+        (C::ExchangeDeclared { name, kind }, Lang::En) => {
+            format!("exchange {name} ({kind}) declared while running")
+        }
+        (C::ExchangeDeclared { name, kind }, Lang::ZhCn) => {
+            format!("运行中声明了交换机 {name}（{kind}）")
+        }
+        (C::ExchangeDeleted { name }, Lang::En) => {
+            format!("exchange {name} deleted while running, with every binding to and from it")
+        }
+        (C::ExchangeDeleted { name }, Lang::ZhCn) => {
+            format!("运行中删除了交换机 {name}，连同它的所有绑定")
+        }
+        (C::QueueDeclared { name }, Lang::En) => format!("queue {name} declared while running"),
+        (C::QueueDeclared { name }, Lang::ZhCn) => format!("运行中声明了队列 {name}"),
+        (C::QueueDeleted { name, messages }, Lang::En) => format!(
+            "queue {name} deleted while running: {messages} ready message(s) discarded, its bindings removed and its consumers cancelled"
+        ),
+        (C::QueueDeleted { name, messages }, Lang::ZhCn) => format!(
+            "运行中删除了队列 {name}：丢弃 {messages} 条就绪消息，移除它的绑定并取消它的消费者"
+        ),
+        (
+            C::BindingAdded {
+                source,
+                destination,
+                to_exchange,
+                binding_key,
+            },
+            _,
+        ) => {
+            let b = binding_arrow(destination, *to_exchange, source, binding_key, lang);
+            match lang {
+                Lang::En => format!("binding {b} added"),
+                Lang::ZhCn => format!("添加了绑定 {b}"),
+            }
+        }
+        (
+            C::BindingRemoved {
+                source,
+                destination,
+                to_exchange,
+                binding_key,
+            },
+            _,
+        ) => {
+            let b = binding_arrow(destination, *to_exchange, source, binding_key, lang);
+            match lang {
+                Lang::En => format!("binding {b} removed"),
+                Lang::ZhCn => format!("移除了绑定 {b}"),
+            }
+        }
+        (C::ConsumerAdded { consumer, queue }, Lang::En) if queue.is_empty() => {
+            format!(
+                "consumer {} added, not subscribed to a queue yet",
+                consumer.name
+            )
+        }
+        (C::ConsumerAdded { consumer, queue }, Lang::ZhCn) if queue.is_empty() => {
+            format!("添加了消费者 {}，尚未订阅任何队列", consumer.name)
+        }
+        (C::ConsumerAdded { consumer, queue }, Lang::En) => {
+            format!("consumer {} added on queue {queue}", consumer.name)
+        }
+        (C::ConsumerAdded { consumer, queue }, Lang::ZhCn) => {
+            format!("在队列 {queue} 上添加了消费者 {}", consumer.name)
+        }
+        (
+            C::ConsumerRemoved {
+                consumer,
+                queue,
+                unacked,
+            },
+            Lang::En,
+        ) => format!(
+            "consumer {} removed from queue {queue} (basic.cancel): no more deliveries; its {unacked} unacked message(s) stay on its channel until it settles them, they are not requeued",
+            consumer.name
+        ),
+        (
+            C::ConsumerRemoved {
+                consumer,
+                queue,
+                unacked,
+            },
+            Lang::ZhCn,
+        ) => format!(
+            "消费者 {} 从队列 {queue} 移除（basic.cancel）：不再投递；它的 {unacked} 条未确认消息留在通道上直到它处理完，不会重新入队",
+            consumer.name
+        ),
+        (C::ProducerAdded { producer, exchange }, Lang::En) => format!(
+            "producer {} added, publishing to {}",
+            producer.name,
+            ex(exchange, lang)
+        ),
+        (C::ProducerAdded { producer, exchange }, Lang::ZhCn) => format!(
+            "添加了生产者 {}，发布到{}",
+            producer.name,
+            ex(exchange, lang)
+        ),
+        (C::ProducerRemoved { producer }, Lang::En) => {
+            format!("producer {} removed: its channel closed", producer.name)
+        }
+        (C::ProducerRemoved { producer }, Lang::ZhCn) => {
+            format!("移除了生产者 {}：它的通道已关闭", producer.name)
+        }
     }
 }
 

@@ -105,7 +105,9 @@ impl History {
         let Some(first) = self.step() else {
             return out;
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         out.push(first);
         while (out.len() as u64) < max_events && !self.current.settled(&follow) {
             let Some(e) = self.step() else { break };
@@ -193,6 +195,28 @@ impl History {
             keep
         });
         self.current.apply(action);
+        if self.snapshots.is_empty() {
+            self.snapshots.push(self.current.clone());
+        }
+    }
+
+    /// Edits the running topology at the current point (see [`Simulator::edit`]). Unlike
+    /// [`History::apply`], the edit belongs to the timeline: stepping back before it shows the
+    /// model without it, and stepping forward again runs it at the same point. Snapshots after
+    /// this point are dropped (the future changed); earlier ones learn the edit list.
+    pub fn edit(&mut self, actions: Vec<super::Action>) {
+        let pos = self.position();
+        let interval = self.interval;
+        let mut i = 0;
+        self.snapshots.retain(|_| {
+            let keep = i * interval < pos;
+            i += 1;
+            keep
+        });
+        self.current.edit(actions);
+        for s in &mut self.snapshots {
+            s.share_edits(&self.current);
+        }
         if self.snapshots.is_empty() {
             self.snapshots.push(self.current.clone());
         }

@@ -45,11 +45,32 @@ pub fn app() -> Html {
     let edit: Callback<EditorAction> = dispatch.reform(UiAction::Edit);
     // The language lives outside the reducer: switching it re-renders in place and changes no
     // document state (selection, history and view stay as they are).
+    // A language whose strings are fetched on demand becomes current once they have arrived,
+    // so the page switches in one step and never shows keys.
     let lang = use_state(|| {
-        let lang = i18n::initial_language();
+        let wanted = i18n::initial_language();
+        let lang = if i18n::is_loaded(wanted) {
+            wanted
+        } else {
+            Lang::En
+        };
         i18n::apply_language(lang);
         lang
     });
+    {
+        let lang = lang.clone();
+        use_effect_with((), move |_| {
+            let wanted = i18n::initial_language();
+            if wanted != *lang {
+                i18n::load(wanted, move |ok| {
+                    if ok {
+                        i18n::apply_language(wanted);
+                        lang.set(wanted);
+                    }
+                });
+            }
+        });
+    }
     let lang_now = *lang;
     let on_language = {
         let lang = lang.clone();
@@ -59,9 +80,14 @@ pub fn app() -> Html {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
                 .and_then(|s| Lang::from_tag(&s.value()));
             if let Some(picked) = picked {
-                i18n::apply_language(picked);
                 i18n::store_language(picked);
-                lang.set(picked);
+                let lang = lang.clone();
+                i18n::load(picked, move |ok| {
+                    // On failure the re-render puts the picker back on the language shown.
+                    let now = if ok { picked } else { i18n::current() };
+                    i18n::apply_language(now);
+                    lang.set(now);
+                });
             }
         })
     };
@@ -142,12 +168,14 @@ pub fn app() -> Html {
         let ctl = ctl.clone();
         let doc = Rc::clone(&state.editor.doc);
         use_effect_with(state.editor.revision, move |_| {
-            let changed = ctl
+            let sync = ctl
                 .try_borrow_mut()
-                .map(|mut c| c.rebuild(crate::scenario::to_sim::to_sim(&doc)))
-                .unwrap_or(false);
-            if changed {
-                playback::run(&ctl, Cmd::Reset);
+                .map(|mut c| c.sync(crate::scenario::to_sim::to_sim(&doc)))
+                .unwrap_or(playback::Sync::Unchanged);
+            match sync {
+                playback::Sync::Restarted => playback::run(&ctl, Cmd::Reset),
+                playback::Sync::Edited => playback::refresh(&ctl),
+                playback::Sync::Unchanged => {}
             }
         });
     }
@@ -227,9 +255,10 @@ pub fn app() -> Html {
             }
         });
     }
-    let counts: BTreeMap<String, graph::QueueCounts> = ctl
-        .try_borrow()
-        .map(|c| {
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut counts: BTreeMap<String, graph::QueueCounts> = BTreeMap::new();
+    if let Ok(c) = ctl.try_borrow() {
+        counts.extend(
             c.pb.counts()
                 .queues
                 .into_iter()
@@ -241,15 +270,38 @@ pub fn app() -> Html {
                             unacked: u64::from(unacked),
                         },
                     )
+                }),
+        );
+    }
+    // Nodes whose runtime declaration lies ahead on the timeline (after a step back).
+    let undeclared: Vec<String> = ctl
+        .try_borrow()
+        .map(|c| {
+            c.pb.sim()
+                .edits_ahead()
+                .filter_map(|a| match a {
+                    crate::sim::Action::DeclareExchange(x) => Some(format!("exchange:{}", x.name)),
+                    crate::sim::Action::DeclareQueue(q) => Some(format!("queue:{}", q.name)),
+                    crate::sim::Action::AddConsumer(c) => Some(format!("consumer:{}", c.id)),
+                    crate::sim::Action::AddProducer(p) => Some(format!("producer:{}", p.id)),
+                    _ => None,
                 })
                 .collect()
         })
         .unwrap_or_default();
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
-        use_memo((state.editor.revision, counts), move |(_, counts)| {
-            graph::build(&doc, counts)
-        })
+        use_memo(
+            // The labels are in the UI language: rebuild on a switch.
+            (state.editor.revision, counts, undeclared, lang_now),
+            move |(_, counts, undeclared, _)| {
+                let mut g = graph::build(&doc, counts);
+                for n in &mut g.nodes {
+                    n.undeclared = undeclared.contains(&n.id.to_string());
+                }
+                g
+            },
+        )
     };
 
     let toggle_theme = {
@@ -277,7 +329,8 @@ pub fn app() -> Html {
         ed.viewport
             .unwrap_or(super::editor::state::Size { w: 960.0, h: 540.0 }),
     );
-    let view_box = format!("{vx:.1} {vy:.1} {vw:.1} {vh:.1}");
+    // num::fixed, not `{:.1}`: keeps core's float formatter out of the wasm.
+    let view_box = [vx, vy, vw, vh].map(|v| super::num::fixed(v, 1)).join(" ");
     let context: Vec<String> = state
         .log
         .iter()
@@ -285,10 +338,14 @@ pub fn app() -> Html {
         .take(1)
         .map(|e| e.text.clone())
         .collect();
+    let flash = ctl
+        .try_borrow()
+        .map(|c| pb_view::matched_bindings(&c, &ed.doc))
+        .unwrap_or_default();
     let (pb_bar, pb_overlay, pb_caption, pb_log, pb_chart, pb_panel) = match ctl.try_borrow() {
         Ok(c) => (
             pb_view::controls(&c, &send),
-            pb_view::overlay(&c, view_box, &tokens_ref, &send),
+            pb_view::overlay(&c, &ed.doc, view_box, &tokens_ref, &send),
             pb_view::caption(&c),
             pb_view::event_log(&c, &send, &context),
             pb_view::depth_chart(&c),
@@ -402,7 +459,8 @@ pub fn app() -> Html {
             { storage_notice.unwrap_or_default() }
             <main class="workspace">
                 <section class="diagram-area" aria-label={tr("area.diagram")}>
-                    <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()} />
+                    <Canvas state={Rc::clone(&ed)} graph={Rc::clone(&graph)} dispatch={edit.clone()}
+                        flash={Rc::new(flash.0)} flash_phase={flash.1} />
                     { pb_overlay }
                 </section>
                 { pb_caption }

@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 
 use super::canvas::CANVAS_ID;
 use super::files;
+// Not `to_string`/`{:.1}` on f64: core's float formatter would be linked for these few numbers.
+use super::num::fixed;
 
 /// Style properties copied inline from the computed style of every element of the drawing.
 const STYLE_PROPERTIES: &[&str] = &[
@@ -128,10 +130,10 @@ pub fn diagram_svg() -> Result<(String, f64, f64), String> {
         .unwrap_or_else(|| "#ffffff".into());
     if let Ok(bg) = doc.create_element_ns(Some("http://www.w3.org/2000/svg"), "rect") {
         for (k, v) in [
-            ("x", x.to_string()),
-            ("y", y.to_string()),
-            ("width", w.to_string()),
-            ("height", h.to_string()),
+            ("x", fixed(x, 1)),
+            ("y", fixed(y, 1)),
+            ("width", fixed(w, 1)),
+            ("height", fixed(h, 1)),
             ("fill", background),
         ] {
             let _ = bg.set_attribute(k, &v);
@@ -140,9 +142,9 @@ pub fn diagram_svg() -> Result<(String, f64, f64), String> {
     }
     for (k, v) in [
         ("xmlns", "http://www.w3.org/2000/svg".to_owned()),
-        ("viewBox", format!("{x:.1} {y:.1} {w:.1} {h:.1}")),
-        ("width", format!("{w:.0}")),
-        ("height", format!("{h:.0}")),
+        ("viewBox", [x, y, w, h].map(|v| fixed(v, 1)).join(" ")),
+        ("width", fixed(w, 0)),
+        ("height", fixed(h, 0)),
         ("preserveAspectRatio", "xMidYMid meet".to_owned()),
     ] {
         let _ = clone.set_attribute(k, &v);

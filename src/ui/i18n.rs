@@ -11,7 +11,6 @@
 //! key missing from English is shown as itself, so a typo is visible but harmless.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A UI language.
@@ -72,23 +71,58 @@ impl Lang {
     }
 }
 
-type Catalog = BTreeMap<String, String>;
+// serde_json's own map (already in the page for the scenario parser): a BTreeMap<String, String>
+// would add its own node code and deserializer for this one use.
+type Catalog = serde_json::Map<String, serde_json::Value>;
 
 const EN_JSON: &str = include_str!("../../www/i18n/en.json");
+// In the web build only English is compiled in; other catalogs are fetched when chosen (see
+// `load`), which keeps ~10 KB of gzipped Chinese text out of the wasm for English readers.
+#[cfg(not(target_arch = "wasm32"))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/zh-CN.json");
+
+static ZH_CN: OnceLock<Catalog> = OnceLock::new();
 
 fn parse_catalog(json: &str) -> Catalog {
     // A malformed catalog is a build-time mistake the native test catches; at run time it only
     // means keys show through, never a crash.
-    serde_json::from_str(json).unwrap_or_default()
+    // Through Value (whose deserializer the page has anyway), not Map's own.
+    match serde_json::from_str(json) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => Catalog::new(),
+    }
 }
 
 fn catalog(lang: Lang) -> &'static Catalog {
     static EN: OnceLock<Catalog> = OnceLock::new();
-    static ZH_CN: OnceLock<Catalog> = OnceLock::new();
     match lang {
         Lang::En => EN.get_or_init(|| parse_catalog(EN_JSON)),
+        #[cfg(not(target_arch = "wasm32"))]
         Lang::ZhCn => ZH_CN.get_or_init(|| parse_catalog(ZH_CN_JSON)),
+        // Not fetched (yet): every lookup falls back to English.
+        #[cfg(target_arch = "wasm32")]
+        Lang::ZhCn => {
+            static NONE: OnceLock<Catalog> = OnceLock::new();
+            ZH_CN
+                .get()
+                .unwrap_or_else(|| NONE.get_or_init(Catalog::new))
+        }
+    }
+}
+
+/// Whether `lang`'s strings are available (English always is; others once [`install`]ed or,
+/// outside the browser, compiled in).
+pub fn is_loaded(lang: Lang) -> bool {
+    match lang {
+        Lang::En => true,
+        Lang::ZhCn => cfg!(not(target_arch = "wasm32")) || ZH_CN.get().is_some(),
+    }
+}
+
+/// Installs a fetched catalog (the text of `www/i18n/<tag>.json`); a second call is ignored.
+pub fn install(lang: Lang, json: &str) {
+    if lang == Lang::ZhCn {
+        let _ = ZH_CN.set(parse_catalog(json));
     }
 }
 
@@ -108,13 +142,12 @@ pub fn set_current(lang: Lang) {
 
 /// The string for `key` in `lang`: that catalog, else English, else the key itself.
 pub fn tr_in(lang: Lang, key: &str) -> &str {
-    if let Some(s) = catalog(lang).get(key) {
-        return s;
-    }
-    if let Some(s) = catalog(Lang::En).get(key) {
-        return s;
-    }
-    key
+    lookup(lang, key).unwrap_or(key)
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let found = |l: Lang| catalog(l).get(key).and_then(serde_json::Value::as_str);
+    found(lang).or_else(|| found(Lang::En))
 }
 
 /// The string for `key` in the current language (see [`tr_in`]).
@@ -123,13 +156,7 @@ pub fn tr(key: &'static str) -> &'static str {
 }
 
 fn tr_static(lang: Lang, key: &'static str) -> &'static str {
-    if let Some(s) = catalog(lang).get(key) {
-        return s.as_str();
-    }
-    if let Some(s) = catalog(Lang::En).get(key) {
-        return s.as_str();
-    }
-    key
+    lookup(lang, key).unwrap_or(key)
 }
 
 /// `tr(key)` with each `{name}` replaced by its value; unknown placeholders stay as written.
@@ -247,6 +274,51 @@ mod web {
         }
     }
 
+    /// Makes `lang`'s strings available, then calls `done` (at once if they already are).
+    /// The web build fetches `i18n/<tag>.json` and `i18n/lessons.<tag>.json` next to the page
+    /// (the service worker keeps them for offline use). `done(false)` means the fetch failed
+    /// and lookups keep falling back to English.
+    pub fn load(lang: Lang, done: impl FnOnce(bool) + 'static) {
+        if super::is_loaded(lang) {
+            done(true);
+            return;
+        }
+        yew::platform::spawn_local(async move {
+            let tag = lang.tag();
+            let ui = fetch_text(&format!("i18n/{tag}.json")).await;
+            let lessons = fetch_text(&format!("i18n/lessons.{tag}.json")).await;
+            match (ui, lessons) {
+                (Some(ui), Some(lessons)) => {
+                    crate::ui::lessons::install(lang, &lessons);
+                    super::install(lang, &ui);
+                    done(true);
+                }
+                _ => {
+                    web_sys::console::warn_1(
+                        &format!("warren: could not load the {tag} texts; showing English").into(),
+                    );
+                    done(false);
+                }
+            }
+        });
+    }
+
+    // Plain `fetch` rather than gloo-net's request builder, which links a lot more code.
+    async fn fetch_text(url: &str) -> Option<String> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let window = web_sys::window()?;
+        let res: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        if !res.ok() {
+            return None;
+        }
+        JsFuture::from(res.text().ok()?).await.ok()?.as_string()
+    }
+
     /// Remembers an explicit language choice.
     pub fn store_language(lang: Lang) {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
@@ -256,7 +328,8 @@ mod web {
     }
 }
 
-#[cfg(test)]
+// Native only: the web build does not compile the Chinese catalog in.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -306,7 +379,11 @@ mod tests {
         let translated = zh
             .iter()
             .filter(|(k, v)| {
-                en.get(*k) != Some(*v) && v.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                en.get(*k) != Some(*v)
+                    && v.as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
             })
             .count();
         // A few strings (product names, "AMQP 0-9-1") are the same in both languages.

@@ -28,12 +28,58 @@ pub struct LessonText {
     pub try_this: Vec<String>,
 }
 
+// The web build fetches this file when Chinese is chosen (see `i18n::load` and `install`).
+#[cfg(not(target_arch = "wasm32"))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/lessons.zh-CN.json");
 
+static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
+
+fn parse_zh(json: &str) -> BTreeMap<String, LessonText> {
+    // Read from serde_json's Value (already in the page) rather than through the derived
+    // Deserialize, whose visitors would add ~4 KB of wasm. All or nothing, like the derive: a
+    // malformed file only leaves lessons in English; the native test catches it.
+    let read = || -> Option<BTreeMap<String, LessonText>> {
+        let serde_json::Value::Object(map) = serde_json::from_str(json).ok()? else {
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        for (id, v) in map {
+            let text = |k: &str| v.get(k)?.as_str().map(str::to_owned);
+            let list = |k: &str| {
+                v.get(k)?
+                    .as_array()?
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<String>>>()
+            };
+            let lesson = LessonText {
+                title: text("title")?,
+                explanation: text("explanation")?,
+                watch_for: list("watch_for")?,
+                try_this: list("try_this")?,
+            };
+            out.insert(id, lesson);
+        }
+        Some(out)
+    };
+    read().unwrap_or_default()
+}
+
 fn zh_cn() -> &'static BTreeMap<String, LessonText> {
-    static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
-    // A malformed file only leaves lessons in English; the native test catches it.
-    ZH.get_or_init(|| serde_json::from_str(ZH_CN_JSON).unwrap_or_default())
+    #[cfg(not(target_arch = "wasm32"))]
+    return ZH.get_or_init(|| parse_zh(ZH_CN_JSON));
+    #[cfg(target_arch = "wasm32")]
+    {
+        static NONE: BTreeMap<String, LessonText> = BTreeMap::new();
+        ZH.get().unwrap_or(&NONE)
+    }
+}
+
+/// Installs fetched lesson texts (`www/i18n/lessons.<tag>.json`); a second call is ignored.
+pub fn install(lang: Lang, json: &str) {
+    if lang == Lang::ZhCn {
+        let _ = ZH.set(parse_zh(json));
+    }
 }
 
 /// A preset as the editor opens it: parsed, with its labels spread the way the editor's

@@ -96,7 +96,7 @@ pub enum UiAction {
 impl UiState {
     /// The start state: `doc` opened, fitted once measured, nothing selected.
     pub fn new(theme: Theme, doc: Scenario, storage_notice: Option<String>) -> Self {
-        let opened = super::i18n::tr_with("shell.log_opened", &[("title", &doc.title)]);
+        let opened = super::i18n::tr_with("editor.log.opened", &[("title", &doc.title)]);
         let mut state = UiState {
             editor: EditorState::new(doc),
             theme,

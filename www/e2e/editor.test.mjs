@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { openPage, outDir, start } from './harness.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openPage, outDir, repoRoot, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -465,6 +465,231 @@ describe('diagram editor', () => {
     assert.notEqual(await target.getAttribute('transform'), null);
     assert.ok(stats.median_ms < 100, `median frame ${stats.median_ms} ms`);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('edits while the simulation runs: declare + bind, step back across it, delete; a refused change restarts', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const status = () => page.locator('.pb-status').textContent();
+    const position = async () => Number(/event (\d+) \//.exec(await status())[1]);
+    const logTexts = () => page.locator('.pb-log li .log-text').allTextContents();
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 1; i <= 8; i++) {
+      await step.click();
+      await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), i);
+    }
+    const t = (s) => /t = (\d+) ms/.exec(s)[1];
+    const timeBefore = t(await status());
+
+    // Add a queue and bind it while running: declared and bound, the timeline goes on.
+    await page.getByRole('button', { name: 'Add queue' }).click();
+    await node(page, /^queue q1/).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.pb-log li .log-text')].some((e) => e.textContent === 'queue q1 declared while running'),
+    );
+    assert.ok((await position()) >= 9, `the step counter did not reset: ${await status()}`);
+    assert.equal(t(await status()), timeBefore, 'virtual time did not reset');
+    const canvas = await page.locator('#warren-canvas').boundingBox();
+    const dragTo = async (from, to) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 8 });
+      await page.mouse.up();
+    };
+    await dragTo(await centre(node(page, /^exchange topic_logs/).locator('.handle')), await centre(node(page, /^queue q1/)));
+    await page.locator('#field-BKey').fill('#.rabbit');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.pb-log li .log-text')].some((e) => e.textContent === 'binding q1 ← topic_logs (#.rabbit) added'),
+    );
+    assert.ok((await position()) >= 9);
+    const afterEdit = await position();
+    await page.screenshot({ path: join(outDir, 'editor-runtime-edit-1280x720.png') });
+    // On a phone, after tidying up: moving nodes is layout only, the simulation goes on.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await page.waitForTimeout(100);
+    assert.equal(await position(), afterEdit, 'a layout change does not touch the simulation');
+    await page.screenshot({ path: join(outDir, 'editor-runtime-edit-390x844.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
+
+    // Step back across the edit: the queue is drawn dimmed, "not declared yet"; forward again, it is.
+    const back = page.getByRole('button', { name: 'Step back' });
+    for (let i = 0; i < 4; i++) await back.click();
+    await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit - 4);
+    assert.match(await node(page, /^queue q1/).getAttribute('aria-label'), /not declared yet at this point$/);
+    assert.equal(await page.locator('.node.undeclared').count(), 1);
+    await page.screenshot({ path: join(outDir, 'editor-runtime-stepped-back-1280x720.png') });
+    for (let i = 0; i < 4; i++) await step.click();
+    await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit);
+    assert.equal(await page.locator('.node.undeclared').count(), 0);
+
+    // Run on: q1 receives the *.rabbit messages published after the edit.
+    await page.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('(idle)'));
+    const texts = await logTexts();
+    const routedToQ1 = texts.filter((l) => /^exchange topic_logs routed m\d+ .* to [^:]*\bq1\b/.test(l)).length;
+    assert.ok(routedToQ1 > 0, texts.join('\n'));
+    const label = await node(page, /^queue q1/).getAttribute('aria-label');
+    assert.equal(label, `queue q1, ${routedToQ1} ready, 0 unacked`);
+
+    // Delete it while running: its messages are discarded, with the reason.
+    await node(page, /^queue q1/).click();
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('.pb-log li .log-text')].some((e) =>
+          e.textContent.startsWith(`queue q1 deleted while running: ${n} ready message(s) discarded`),
+        ),
+      routedToQ1,
+    );
+    assert.ok((await logTexts()).some((l) => /^dropped m\d+ from queue q1: its queue was deleted/.test(l)));
+    assert.ok((await position()) > afterEdit);
+    assert.equal(await page.locator('.pb-notice').count(), 0);
+
+    // Changing an existing queue's durability is refused by RabbitMQ (406): start over, say why.
+    await node(page, /^queue Q1/).click();
+    await page.locator('#field-QDurable').check();
+    await page.locator('.pb-notice').waitFor();
+    assert.match(await page.locator('.pb-notice').textContent(), /^Restarted from t = 0: queue Q1 changed: .*406 PRECONDITION_FAILED/);
+    assert.match(await status(), /event 0 \//);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('in 简体中文 the palette, inspector labels, node and binding labels are Chinese', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('combobox', { name: '语言' }).waitFor();
+    try {
+      for (const name of ['添加生产者', '添加交换机', '添加队列', '添加消费者'])
+        await page.getByRole('button', { name, exact: true }).waitFor();
+      assert.equal(await page.locator('.palette').getAttribute('aria-label'), '添加节点');
+      // Node and binding labels start with the kind and name, in Chinese.
+      assert.ok((await nodeLabels(page)).includes('交换机 topic_logs，topic'), (await nodeLabels(page)).join(' | '));
+      assert.ok((await bindingLabels(page)).includes('绑定：从交换机 topic_logs 到队列 Q2，绑定键 lazy.#'));
+      await node(page, /^队列 Q1，0 条就绪，0 条未确认$/).click();
+      await page.getByRole('heading', { name: '队列 Q1' }).waitFor();
+      const labels = await page.locator('.inspector .field label').allInnerTexts();
+      for (const l of ['名称', '持久（durable）', '消息 TTL（毫秒）', '死信交换机', '最大优先级'])
+        assert.ok(labels.includes(l), `inspector label ${l}: ${labels.join(' | ')}`);
+      assert.ok(!labels.some((l) => /^[A-Za-z ]+$/.test(l)), `no English label left: ${labels.join(' | ')}`);
+      await page.locator('.inspector').getByRole('button', { name: '删除', exact: true }).waitFor();
+      // Inline validation speaks Chinese too.
+      await page.locator('#field-QMaxLength').fill('x');
+      assert.equal(await page.locator('.field-error').innerText(), '“x”不是整数');
+      await page.locator('#field-QMaxLength').fill('');
+      await page.screenshot({ path: join(outDir, 'editor-zh-CN-1280x720.png') });
+    } finally {
+      await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+      await page.getByRole('combobox', { name: 'Language' }).waitFor();
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('255-byte names: nodes ellipsize with the full name in <title>, nothing widens the page', async () => {
+    const long = (stem) => (stem + '_').padEnd(255, 'x');
+    const qname = long('Q1_orders_from_the_very_long_named_service');
+    const xname = long('topic_logs_of_a_very_long_exchange');
+    let text = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    text = text.replaceAll('"Q1"', JSON.stringify(qname)).replaceAll('queue:Q1', `queue:${qname}`);
+    text = text.replaceAll('"topic_logs"', JSON.stringify(xname)).replaceAll('exchange:topic_logs', `exchange:${xname}`);
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), text);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const q = node(page, new RegExp(`^queue ${qname}, `));
+    assert.match(await q.locator('.node-name').textContent(), /^Q1_orders.*…$/);
+    assert.match(await q.locator('title').textContent(), new RegExp(`^queue ${qname}, 0 ready`));
+    await q.click();
+    assert.equal(await page.locator('#field-QName').inputValue(), qname, 'the inspector has the full name');
+    for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    const widths = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    let [sw, cw] = await widths();
+    assert.ok(sw <= cw, `no sideways scrolling at 1280: ${sw} > ${cw}`);
+    await page.screenshot({ path: join(outDir, 'editor-long-names-1280x720.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(100);
+    [sw, cw] = await widths();
+    assert.ok(sw <= cw, `no sideways scrolling at 390: ${sw} > ${cw}`);
+    await page.screenshot({ path: join(outDir, 'editor-long-names-390x844.png') });
+    await page.close();
+  });
+
+  test('wheel zoom keeps the point under the pointer; the page does not scroll', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    const q2 = node(page, /^queue Q2/);
+    await q2.waitFor({ timeout: 20000 });
+    const zoom = () => page.locator('output.zoom-level').innerText().then((s) => parseInt(s, 10));
+    const z0 = await zoom();
+    const before = await centre(q2);
+    // The pointer on Q2's centre: zooming in and out around it leaves Q2 where it is.
+    await page.mouse.move(before.x, before.y);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((z) => parseInt(document.querySelector('output.zoom-level').textContent, 10) > z, z0);
+    const zoomedIn = await zoom();
+    const after = await centre(q2);
+    assert.ok(Math.abs(after.x - before.x) < 3 && Math.abs(after.y - before.y) < 3, `Q2 stays under the pointer: ${JSON.stringify([before, after])}`);
+    const box = await q2.locator('.shape').boundingBox();
+    assert.ok(box.width > 168 * (z0 / 100) * 1.2, `Q2 is drawn larger: ${box.width}`);
+    await page.mouse.wheel(0, 600);
+    await page.waitForFunction((z) => parseInt(document.querySelector('output.zoom-level').textContent, 10) < z, zoomedIn);
+    assert.ok((await zoom()) < zoomedIn);
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the wheel zooms the diagram, not the page');
+    await page.close();
+  });
+
+  test('keyboard connect: C on a node, Tab to the target, Enter; Escape cancels', async () => {
+    const topics = readFileSync(join(repoRoot, 'www/scenarios/topics.json'), 'utf8');
+    const page = await env.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript((json) => localStorage.setItem('warren.scenario', json), topics);
+    await page.goto(env.url);
+    await node(page, /^queue Q2/).waitFor({ timeout: 20000 });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    const tabTo = async (re) => {
+      for (let i = 0; i < 40; i++) {
+        if (re.test(await focused())) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${re}; at ${await focused()}`);
+    };
+    // Escape cancels: nothing changes.
+    await node(page, /^queue Q2/).focus();
+    await page.keyboard.press('c');
+    await page.locator('.node.connect-source').waitFor();
+    assert.match(await page.locator('.canvas-notice').innerText(), /^Connecting from queue Q2: Tab to the target/);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.node.connect-source').count(), 0);
+    // Q2 → the first consumer: it now consumes from Q2.
+    await node(page, /^queue Q2/).focus();
+    await page.keyboard.press('c');
+    await tabTo(/^consumer receive_logs_topic\.py "\*\.orange\.\*"/);
+    await page.keyboard.press('Enter');
+    await node(page, /^consumer receive_logs_topic\.py "\*\.orange\.\*", consumes from queue Q2/).waitFor();
+    assert.equal(await page.locator('.node.connect-source').count(), 0);
+    assert.match(await page.locator('.canvas-notice').innerText(), /now consumes from queue Q2/);
     await page.close();
   });
 });

@@ -62,6 +62,20 @@ async function openWorkQueues(viewport) {
   return { page, problems };
 }
 
+async function openPreset(name, ready) {
+  const page = await env.context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const json = readFileSync(join(repoRoot, `www/scenarios/${name}.json`), 'utf8');
+  await page.addInitScript((j) => localStorage.setItem('warren.scenario', j), json);
+  await page.goto(env.url);
+  await page.getByRole('button', { name: ready }).first().waitFor({ timeout: 20000 });
+  return { page, problems };
+}
+
 // What a student sees: the position, the current log entry, the queue's label, the credits.
 async function screen(page) {
   return page.evaluate(() => {
@@ -123,6 +137,15 @@ describe('playback', () => {
 
   test('Play at 16× runs to idle and stops; a log entry jumps the timeline back', async () => {
     const { page, problems } = await openWorkQueues();
+    // The depth and rate charts at event 11, reached forward by steps.
+    const charts = () => page.locator('.depth-charts').innerHTML();
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 11; i++) await step.click();
+    await page.waitForFunction(() => document.querySelector('.pb-status')?.textContent.includes('event 11 /'));
+    const at11 = await charts();
+    assert.match(await page.locator('.chart-legend').innerText(), /msg\/s/);
+    assert.equal(await page.locator('.depth svg.rates polyline').count(), 3, 'published, delivered and acked lines');
+    assert.match(await page.locator('.depth .rates-now').first().innerText(), /^in \d+(\.\d)? · out \d+(\.\d)? · ack \d+(\.\d)? msg\/s$/);
     await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '16×' });
     await page.getByRole('button', { name: 'Play' }).click();
     assert.ok(await page.getByRole('button', { name: 'Pause' }).isVisible());
@@ -139,6 +162,9 @@ describe('playback', () => {
     const s = await screen(page);
     assert.equal(s.current, golden[10].text);
     assert.equal(s.queue, expectedAfter(11).queue);
+    // Back at event 11 from the end: the same depth and rates as on the way forward.
+    assert.equal(await charts(), at11);
+    assert.notEqual(at11, '', 'charts drawn');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -214,6 +240,105 @@ describe('playback', () => {
     assert.ok(c && c === d, `the token stays at its destination: ${c} then ${d}`);
   });
 
+  test('the binding that matched flashes on its edge and label, the others do not', async () => {
+    for (const reduce of [false, true]) {
+      const { page, problems } = await openPreset('topics', /^exchange topic_logs/);
+      await page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+      const step = page.getByRole('button', { name: 'Step', exact: true });
+      // What is highlighted: binding keys of matched labels, per edge towards Q1 / Q2.
+      const flashed = () =>
+        page.evaluate(() => {
+          const labels = [...document.querySelectorAll('.canvas-svg .binding-label')];
+          const key = (e) => e.getAttribute('aria-label').replace(/^.*, key /, '');
+          const edgeTo = (q) => labels.find((l) => l.getAttribute('aria-label').includes(`queue ${q},`))?.closest('.edge');
+          const line = document.querySelector('.canvas-svg .edge.matched .edge-line');
+          return {
+            labels: labels.filter((l) => l.classList.contains('matched')).map(key).sort(),
+            q1: edgeTo('Q1')?.classList.contains('matched'),
+            q2: edgeTo('Q2')?.classList.contains('matched'),
+            animation: line ? getComputedStyle(line).animationName : null,
+          };
+        });
+      const stepTo = async (n) => {
+        while (!(await status(page)).includes(`event ${n} /`)) await step.click();
+      };
+      await stepTo(3); // #2: published m0, nothing routed yet
+      assert.deepEqual((await flashed()).labels, []);
+      await stepTo(4); // #3: quick.orange.rabbit → Q1 (*.orange.*) and Q2 (*.*.rabbit), not lazy.#
+      let f = await flashed();
+      assert.deepEqual(f.labels, ['*.*.rabbit', '*.orange.*']);
+      assert.equal(f.q1, true);
+      assert.equal(f.q2, true);
+      if (reduce) assert.equal(f.animation, 'none', 'a static highlight with reduced motion');
+      else assert.match(f.animation, /^pb-flash-[ab]$/);
+      await stepTo(12); // #11: quick.orange.fox → Q1 only
+      f = await flashed();
+      assert.deepEqual(f.labels, ['*.orange.*']);
+      assert.equal(f.q1, true);
+      assert.equal(f.q2, false, 'the edge to Q2 did not match');
+      await stepTo(13); // #12: a delivery routes nothing
+      assert.deepEqual(await flashed(), { labels: [], q1: false, q2: false, animation: null });
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+
+  test('clicking a moving token opens the inspector for its message', async () => {
+    const { page, problems } = await openPreset('topics', /^exchange topic_logs/);
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.25×' });
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 7; i++) await step.click(); // #6: published m1 (lazy.orange.elephant), 3.2 s of travel
+    const token = page.locator('.tokens > g[data-m="1"]:not([visibility])');
+    await token.waitFor();
+    const centre = async () => {
+      const b = await token.boundingBox();
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    };
+    const a = await centre();
+    await page.waitForTimeout(150);
+    const b = await centre();
+    assert.ok(Math.hypot(b.x - a.x, b.y - a.y) > 1, `the token is moving: ${JSON.stringify([a, b])}`);
+    // A real pointer click where the token is now (it cannot wait to be "stable").
+    await page.mouse.click(b.x, b.y);
+    const panel = page.locator('.message-panel');
+    await panel.getByRole('heading', { name: 'Message m1' }).waitFor({ timeout: 5000 });
+    const text = await panel.innerText();
+    assert.match(text, /routing key\s+lazy\.orange\.elephant/);
+    assert.match(text, /body\s+Animal #2/);
+    assert.match(text, /published m1/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('speeds 0.25× to 64×, Step over and Run to idle, and every log entry jumps', async () => {
+    const { page, problems } = await openWorkQueues();
+    const speeds = await page.getByRole('combobox', { name: 'Speed' }).locator('option').allTextContents();
+    assert.deepEqual(speeds, ['0.25×', '0.5×', '1×', '2×', '4×', '8×', '16×', '32×', '64×']);
+    await page.getByRole('button', { name: 'Step', exact: true }).click(); // #0 subscribed
+    await page.getByRole('button', { name: 'Step', exact: true }).click(); // #1 subscribed
+    await page.getByRole('button', { name: 'Step over' }).click();
+    // Step over runs from m0's publish until m0 is settled: its worker's ack.
+    const acked = golden.findIndex((g) => /acked m0\b/.test(g.text));
+    assert.ok(acked > 4, 'the trace acks m0');
+    await page.waitForFunction((k) => document.querySelector('.pb-status')?.textContent.includes(`event ${k} /`), acked + 1);
+    assert.equal((await screen(page)).current, golden[acked].text);
+    await page.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => /\(idle\)/.test(document.querySelector('.pb-status')?.textContent));
+    assert.equal((await screen(page)).current, golden.at(-1).text);
+    const n = golden.length;
+    for (const i of [0, 5, Math.floor(n / 2), n - 2]) {
+      const entry = page.getByRole('log').getByRole('button', { name: new RegExp(`^#${i} `) });
+      if ((await entry.count()) === 0) continue;
+      await entry.click();
+      await page.waitForFunction((k) => document.querySelector('.pb-status')?.textContent.includes(`event ${k} /`), i + 1);
+      const s = await screen(page);
+      assert.equal(s.current, golden[i].text, `after jumping to #${i}`);
+      assert.equal(s.queue, expectedAfter(i + 1).queue, `queue after jumping to #${i}`);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('screenshots mid-playback at 1280×720 and 390×844', async () => {
     for (const [w, h] of [
       [1280, 720],
@@ -226,6 +351,13 @@ describe('playback', () => {
       await page.screenshot({ path: join(outDir, `playback-${w}x${h}.png`) });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal scroll at ${w}px: ${overflow}`);
+      // The step caption sits beside the diagram, never over it (a projector at 1280×720).
+      const [cap, diagram] = await page.evaluate(() =>
+        ['.pb-caption', '.diagram-area'].map((sel) => document.querySelector(sel).getBoundingClientRect().toJSON()),
+      );
+      const overlap = Math.min(cap.bottom, diagram.bottom) - Math.max(cap.top, diagram.top);
+      assert.ok(overlap <= 0.5 || Math.min(cap.right, diagram.right) <= Math.max(cap.left, diagram.left), `caption overlaps the diagram at ${w}px by ${overlap}px`);
+      assert.ok(cap.height > 20, 'the caption is shown');
       assert.deepEqual(problems, []);
       await page.close();
     }

@@ -33,7 +33,11 @@ const savedTitle = async (page) => JSON.parse((await saved(page)) ?? '{}').title
 
 async function waitForTitle(page, title) {
   await page.waitForFunction(
-    (t) => document.querySelector('.canvas-svg')?.getAttribute('aria-label')?.startsWith(`Diagram of ${t}:`),
+    (t) => {
+      // The diagram's accessible name is translated: "Diagram of T: …" / "T 的图：…".
+      const label = document.querySelector('.canvas-svg')?.getAttribute('aria-label') ?? '';
+      return label.startsWith(`Diagram of ${t}:`) || label.startsWith(`${t} 的图：`);
+    },
     title,
     { timeout: 10000 },
   );
@@ -331,6 +335,12 @@ describe('offline', () => {
       await page.reload();
       await waitForTitle(page, 'Topics');
       assert.ok((await page.locator('.nodes [role=button]').count()) >= 5);
+      // The Chinese texts are fetched on demand; the service worker kept them for offline use.
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+      await page.getByRole('combobox', { name: '语言' }).waitFor();
+      assert.match(await page.locator('.side-panel').innerText(), /注意观察/);
+      await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+      await page.getByRole('combobox', { name: 'Language' }).waitFor();
       // A fresh navigation (no reload cache) works too, and the example page was cached.
       await page.goto(url + 'embed-example.html');
       await page.frameLocator('#topics').locator('.canvas-svg').waitFor({ timeout: 20000 });

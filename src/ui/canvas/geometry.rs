@@ -94,7 +94,12 @@ pub fn label_centres(a: Point, b: Point, n: usize) -> Vec<Point> {
 
 /// Estimated width of a label in diagram units (12.5px monospace plus padding).
 pub fn label_width(text: &str) -> f64 {
-    text.chars().count() as f64 * 7.6 + 12.0
+    // CJK characters are about twice as wide as the monospace Latin ones.
+    let cells: usize = text
+        .chars()
+        .map(|c| if c >= '\u{2e80}' { 2 } else { 1 })
+        .sum();
+    cells as f64 * 7.6 + 12.0
 }
 
 /// Shortens `s` to at most `max` characters with an ellipsis.

@@ -21,6 +21,7 @@ use crate::ui::editor::fields::{self, Target};
 use crate::ui::editor::graph::{EdgeKind, Graph, GraphNode, NodeKind};
 use crate::ui::editor::ops::{self, NODE_H, NODE_W, NewNode};
 use crate::ui::editor::state::{EditorAction, EditorState, Size};
+use crate::ui::i18n::{tr, tr_with};
 use crate::ui::{icons, num};
 
 use geometry::{HANDLE_R, LABEL_H};
@@ -41,6 +42,13 @@ pub struct CanvasProps {
     pub graph: Rc<Graph>,
     /// Where gestures go.
     pub dispatch: Callback<EditorAction>,
+    /// Bindings (indices into `topology.bindings`) that playback's current step routed
+    /// through: their edges and labels flash.
+    #[prop_or_default]
+    pub flash: Rc<Vec<usize>>,
+    /// Alternates per step, so a binding that matches again flashes again.
+    #[prop_or_default]
+    pub flash_phase: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +141,7 @@ fn handle_at(c: &[Point], p: Point) -> Option<usize> {
 /// The canvas.
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
+    let _lang = crate::ui::i18n::use_lang();
     let st = &props.state;
     let g = &props.graph;
     let dispatch = &props.dispatch;
@@ -472,7 +481,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             // An edge whose reverse also exists is shifted sideways so both stay visible.
             let reverse = g.edges.iter().any(|o| o.from == e.to && o.to == e.from);
             let offset = if reverse { 10.0 } else { 0.0 };
-            Some(edge_view(st, g, e, a, b, offset, dispatch))
+            Some(edge_view(st, g, e, (a, b), offset, &props.flash, dispatch))
         })
         .collect::<Html>();
 
@@ -520,8 +529,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
         .as_ref()
         .and_then(|(_, _, t)| t.as_ref())
         .map(|(_, r)| match r {
-            Ok(m) => format!("Release to {m}."),
-            Err(m) => format!("Cannot connect: {m}."),
+            Ok(m) => tr_with("editor.canvas.release_to", &[("target", m)]),
+            Err(m) => tr_with("editor.canvas.cannot_connect", &[("reason", m)]),
         });
 
     let (vx, vy, vw, vh) = view.view_box(vp);
@@ -580,7 +589,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let label = g
             .nodes
             .get(i)
-            .map(|n| format!("Rename {} {}", n.kind.word(), n.name))
+            .map(|n| {
+                tr_with(
+                    "editor.canvas.rename",
+                    &[("kind", kind_word(n.kind.word())), ("name", &n.name)],
+                )
+            })
             .unwrap_or_default();
         Some(html! {
             <div class="rename" style={format!("left:{}px;top:{}px;width:{}px", num::fixed(left, 0), num::fixed(top, 0), num::fixed(w, 0))}>
@@ -596,14 +610,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
         html! {
             <div class={classes!("canvas-notice", n.refused.then_some("refused"))} role={role}>
                 <span>{ n.text.clone() }</span>
-                <button type="button" class="notice-close" aria-label="Dismiss message"
+                <button type="button" class="notice-close" aria-label={tr("editor.canvas.dismiss")}
                     onclick={dispatch.reform(|_: MouseEvent| EditorAction::DismissNotice)}>{ icons::icon(icons::CLOSE) }</button>
             </div>
         }
     });
     let empty = g.nodes.is_empty().then(|| {
         html! {
-            <p class="canvas-empty">{ "Empty diagram. Add a producer, an exchange, a queue and a consumer with the buttons above, then drag from a node\u{2019}s round handle to another node to connect them." }</p>
+            <p class="canvas-empty">{ tr("editor.canvas.empty") }</p>
         }
     });
 
@@ -611,7 +625,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         <div class="canvas" ref={container}>
             <svg id={CANVAS_ID} class="canvas-svg" ref={svg_ref}
                 viewBox={format!("{} {} {} {}", f1(vx), f1(vy), f1(vw), f1(vh))} preserveAspectRatio="none"
-                role="group" aria-label={format!("Diagram of {}: {} nodes", st.doc.title, g.nodes.len())}
+                role="group" aria-label={tr_with("editor.canvas.diagram_of", &[("title", &st.doc.title), ("count", &g.nodes.len().to_string())])}
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()}
                 onpointercancel={onpointerup} {ondblclick}>
                 <defs>
@@ -623,7 +637,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </defs>
                 <rect class="canvas-bg" x={f1(vx)} y={f1(vy)} width={f1(vw)} height={f1(vh)}
                     fill="url(#warren-grid)" />
-                <g class="edges">{ edges }</g>
+                <g class={classes!("edges", if props.flash_phase { "fb" } else { "fa" })}>{ edges }</g>
                 <g class="nodes">{ nodes }</g>
                 { wire.unwrap_or_default() }
                 { marquee.unwrap_or_default() }
@@ -678,12 +692,15 @@ fn edge_view(
     st: &EditorState,
     g: &Graph,
     e: &crate::ui::editor::graph::GraphEdge,
-    a: Point,
-    b: Point,
+    (a, b): (Point, Point),
     offset: f64,
+    flash: &[usize],
     dispatch: &Callback<EditorAction>,
 ) -> Html {
     let (s, t) = geometry::edge_segment(a, b, offset);
+    let matched =
+        |l: &crate::ui::editor::graph::EdgeLabel| l.binding.is_some_and(|i| flash.contains(&i));
+    let edge_matched = e.labels.iter().any(matched);
     let class = e.kind.class();
     let from_name = g.nodes.get(e.from).map_or("", |n| n.name.as_str());
     let to_name = g.nodes.get(e.to).map_or("", |n| n.name.as_str());
@@ -703,9 +720,14 @@ fn edge_view(
                 Some(i) => {
                     let target = Target::Binding(i);
                     let selected = st.is_selected(&target);
-                    let aria = format!(
-                        "binding from exchange {from_name} to {to_word} {to_name}, {}",
-                        if l.text.starts_with('\u{201c}') { "empty key".to_owned() } else { format!("key {}", l.text) }
+                    let key = if l.text.starts_with('\u{201c}') {
+                        tr("editor.label.empty_key").to_owned()
+                    } else {
+                        tr_with("editor.label.key", &[("key", &l.text)])
+                    };
+                    let aria = tr_with(
+                        "editor.label.binding",
+                        &[("source", from_name), ("kind", kind_word(to_word)), ("destination", to_name), ("key", &key)],
                     );
                     let onclick = {
                         let dispatch = dispatch.clone();
@@ -736,7 +758,7 @@ fn edge_view(
                     };
                     let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
                     html! {
-                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"))}
+                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"), matched(l).then_some("matched"))}
                             transform={format!("translate({} {})", f1(c.x), f1(c.y))}
                             role="button" tabindex="0" aria-label={aria} aria-pressed={if selected { "true" } else { "false" }}
                             {onclick} {onkeydown} onpointerdown={stop}>
@@ -756,7 +778,7 @@ fn edge_view(
         })
         .collect::<Html>();
     html! {
-        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"))}>
+        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"), edge_matched.then_some("matched"))}>
             <path class="edge-line" d={format!("M{} {} L{} {}", f1(s.x), f1(s.y), f1(t.x), f1(t.y))}
                 marker-end={format!("url(#warren-arrow-{class})")} />
             { labels }
@@ -831,10 +853,12 @@ fn node_view(
     } else {
         11
     };
+    let connect_source = st.connecting.as_ref() == Some(&n.id);
     let onkeydown = {
         let dispatch = dispatch.clone();
         let id = n.id.clone();
         let selected_now = selected;
+        let connecting = st.connecting.clone();
         Callback::from(move |e: KeyboardEvent| {
             let t = Target::Node(id.clone());
             let ensure = |dispatch: &Callback<EditorAction>| {
@@ -862,6 +886,22 @@ fn node_view(
                 return;
             }
             match e.key().as_str() {
+                // Enter on another node ends a keyboard connection there.
+                "Enter" if connecting.as_ref().is_some_and(|from| *from != id) => {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    if let Some(from) = connecting.clone() {
+                        dispatch.emit(EditorAction::Connect {
+                            from,
+                            to: id.clone(),
+                        });
+                    }
+                }
+                "c" | "C" if !e.ctrl_key() && !e.meta_key() && !e.alt_key() => {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    dispatch.emit(EditorAction::StartConnect(id.clone()));
+                }
                 "Enter" | "F2" => {
                     e.prevent_default();
                     e.stop_propagation();
@@ -881,6 +921,10 @@ fn node_view(
                     ensure(&dispatch);
                     dispatch.emit(EditorAction::Delete);
                 }
+                "Escape" if connecting.is_some() => {
+                    e.stop_propagation();
+                    dispatch.emit(EditorAction::CancelConnect);
+                }
                 "Escape" => {
                     e.stop_propagation();
                     dispatch.emit(EditorAction::Select(None));
@@ -889,16 +933,26 @@ fn node_view(
             }
         })
     };
+    // The accessible label keeps its kind-and-name start; a node the model has not declared
+    // yet at this point of the timeline says so after it.
+    let (label, caption) = if n.undeclared {
+        (
+            format!("{}, {}", n.label, tr("editor.node.undeclared")),
+            tr("editor.node.undeclared").to_owned(),
+        )
+    } else {
+        (n.label.clone(), caption_text(n))
+    };
     html! {
-        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"))}
+        <g class={classes!("node", kind_class, type_class, n.predeclared.then_some("predeclared"), selected.then_some("selected"), n.undeclared.then_some("undeclared"), connect_source.then_some("connect-source"))}
             transform={format!("translate({} {})", f1(at.x), f1(at.y))}
             tabindex="0" role="button" aria-pressed={if selected { "true" } else { "false" }}
-            aria-label={n.label.clone()} data-node={n.id.to_string()} {onkeydown}>
-            <title>{ n.label.clone() }</title>
+            aria-label={label.clone()} data-node={n.id.to_string()} {onkeydown}>
+            <title>{ label }</title>
             { shape }
             { icon }
             <text class="node-name" x={f1(text_x)} y="-3">{ geometry::ellipsize(&n.name, max_chars) }</text>
-            <text class="node-caption" x={f1(text_x)} y="16">{ n.caption.clone() }</text>
+            <text class="node-caption" x={f1(text_x)} y="16">{ caption }</text>
             { if matches!(n.kind, NodeKind::Consumer) { Html::default() } else { html! {
                 <circle class="handle" cx={f1(hw)} cy="0" r={f1(HANDLE_R)} />
             } } }
@@ -932,14 +986,36 @@ pub struct PaletteProps {
 /// the middle of the view; dragging a button onto the canvas adds where it is dropped.
 #[function_component(Palette)]
 pub fn palette(props: &PaletteProps) -> Html {
+    // Re-render on a language switch (the props do not change).
+    let _lang = crate::ui::i18n::use_lang();
     let dragged: Rc<RefCell<PalettePress>> = use_mut_ref(|| None);
     let suppress_click = use_mut_ref(|| false);
     let st = &props.state;
     let buttons = [
-        (NewNode::Producer, "Add producer", "Producer", icons::PRODUCER),
-        (NewNode::Exchange, "Add exchange", "Exchange", icons::EXCHANGE),
-        (NewNode::Queue, "Add queue", "Queue", icons::QUEUE),
-        (NewNode::Consumer, "Add consumer", "Consumer", icons::CONSUMER),
+        (
+            NewNode::Producer,
+            tr("editor.palette.add_producer"),
+            tr("editor.palette.producer"),
+            icons::PRODUCER,
+        ),
+        (
+            NewNode::Exchange,
+            tr("editor.palette.add_exchange"),
+            tr("editor.palette.exchange"),
+            icons::EXCHANGE,
+        ),
+        (
+            NewNode::Queue,
+            tr("editor.palette.add_queue"),
+            tr("editor.palette.queue"),
+            icons::QUEUE,
+        ),
+        (
+            NewNode::Consumer,
+            tr("editor.palette.add_consumer"),
+            tr("editor.palette.consumer"),
+            icons::CONSUMER,
+        ),
     ]
     .into_iter()
     .map(|(kind, name, short, icon)| {
@@ -1023,7 +1099,7 @@ pub fn palette(props: &PaletteProps) -> Html {
         };
         html! {
             <button type="button" class={classes!("tool-button", "with-text", "palette-button", format!("add-{}", kind.word()))}
-                aria-label={name} title={format!("{name} (click, or drag onto the diagram)")}
+                aria-label={name} title={tr_with("editor.palette.title", &[("name", name)])}
                 {onpointerdown} {onpointermove} {onpointerup} {onclick}>
                 { icons::icon(icon) }<span>{ short }</span>
             </button>
@@ -1031,6 +1107,33 @@ pub fn palette(props: &PaletteProps) -> Html {
     })
     .collect::<Html>();
     html! {
-        <div class="button-group palette" role="group" aria-label="Add nodes">{ buttons }</div>
+        <div class="button-group palette" role="group" aria-label={tr("editor.palette.group")}>{ buttons }</div>
+    }
+}
+
+/// A node kind in the UI language ("exchange" in English, as the accessible names say).
+fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
+    }
+}
+
+/// The second line of a node in the UI language (the graph's caption is English).
+fn caption_text(n: &GraphNode) -> String {
+    match n.kind {
+        NodeKind::Queue => tr_with(
+            "editor.node.queue_caption",
+            &[
+                ("ready", &n.counts.ready.to_string()),
+                ("unacked", &n.counts.unacked.to_string()),
+            ],
+        ),
+        NodeKind::Exchange(k) => tr_with("editor.node.exchange_caption", &[("type", k.as_str())]),
+        NodeKind::Producer => kind_word("producer").to_owned(),
+        NodeKind::Consumer => kind_word("consumer").to_owned(),
     }
 }

@@ -11,6 +11,7 @@ use crate::scenario::{Action, DestinationType, ExchangeKind, NodeId, Rate, Routi
 
 use super::graph::plain;
 use super::ops;
+use crate::ui::i18n::{tr, tr_with};
 
 /// What the inspector shows: a node or a binding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,7 +46,7 @@ pub enum Input {
     Lines,
     /// A checkbox: "true" / "false".
     Check,
-    /// One of fixed (value, label) pairs.
+    /// One of fixed (value, label) pairs; a label is a catalog key or an AMQP word.
     Choice(&'static [(&'static str, &'static str)]),
     /// An exchange name, from the declared and predeclared exchanges.
     ExchangeRef,
@@ -60,7 +61,7 @@ const EXCHANGE_TYPES: &[(&str, &str)] = &[
     ("headers", "headers"),
 ];
 const OVERFLOW: &[(&str, &str)] = &[
-    ("", "drop-head (default)"),
+    ("", "editor.choice.drop_head_default"),
     ("drop-head", "drop-head"),
     ("reject-publish", "reject-publish"),
     ("reject-publish-dlx", "reject-publish-dlx"),
@@ -72,27 +73,27 @@ const X_MATCH: &[(&str, &str)] = &[
     ("any-with-x", "any-with-x"),
 ];
 const DELIVERY_MODE: &[(&str, &str)] = &[
-    ("", "not set"),
-    ("1", "1 (transient)"),
-    ("2", "2 (persistent)"),
+    ("", "editor.choice.not_set"),
+    ("1", "editor.choice.transient"),
+    ("2", "editor.choice.persistent"),
 ];
 const RATE: &[(&str, &str)] = &[
-    ("once", "once"),
-    ("every", "every N ms"),
-    ("burst", "burst of K"),
+    ("once", "editor.choice.once"),
+    ("every", "editor.choice.every"),
+    ("burst", "editor.choice.burst"),
 ];
 const ACTIONS: &[(&str, &str)] = &[
     ("ack", "ack"),
-    ("nack_requeue", "nack + requeue"),
-    ("nack", "nack (no requeue)"),
-    ("reject", "reject (no requeue)"),
+    ("nack_requeue", "editor.choice.nack_requeue"),
+    ("nack", "editor.choice.nack"),
+    ("reject", "editor.choice.reject"),
 ];
 const FAILURE_ACTIONS: &[(&str, &str)] = &[
-    ("", "not set"),
+    ("", "editor.choice.not_set"),
     ("ack", "ack"),
-    ("nack_requeue", "nack + requeue"),
-    ("nack", "nack (no requeue)"),
-    ("reject", "reject (no requeue)"),
+    ("nack_requeue", "editor.choice.nack_requeue"),
+    ("nack", "editor.choice.nack"),
+    ("reject", "editor.choice.reject"),
 ];
 
 macro_rules! fields {
@@ -110,9 +111,14 @@ macro_rules! fields {
                 match self { $(Field::$v => stringify!($v),)* }
             }
 
-            /// The visible label (also the input's accessible name).
+            /// The visible label (also the input's accessible name), in the current language.
             pub fn label(self) -> &'static str {
-                match self { $(Field::$v => $label,)* }
+                crate::ui::i18n::tr(self.label_key())
+            }
+
+            /// The catalog key of the label (`editor.field.QName`).
+            pub fn label_key(self) -> &'static str {
+                match self { $(Field::$v => concat!("editor.field.", stringify!($v)),)* }
             }
 
             /// How it is edited.
@@ -394,14 +400,14 @@ fn parse_bool(v: &str) -> Result<bool, String> {
     match v {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err("must be true or false".to_owned()),
+        _ => Err(tr("editor.error.bool").to_owned()),
     }
 }
 
 fn parse_u64(v: &str) -> Result<u64, String> {
     v.trim()
         .parse::<u64>()
-        .map_err(|_| format!("\u{201c}{v}\u{201d} is not a whole number"))
+        .map_err(|_| tr_with("editor.error.whole_number", &[("value", v)]))
 }
 
 fn parse_opt_u64(v: &str) -> Result<Option<u64>, String> {
@@ -442,11 +448,17 @@ pub fn parse_table(text: &str) -> Result<Map<String, Value>, String> {
             continue;
         }
         let Some((k, v)) = line.split_once('=') else {
-            return Err(format!("line {}: write name=value", i + 1));
+            return Err(tr_with(
+                "editor.error.line_name_value",
+                &[("line", &(i + 1).to_string())],
+            ));
         };
         let (k, v) = (k.trim(), v.trim());
         if k.is_empty() {
-            return Err(format!("line {}: the name is empty", i + 1));
+            return Err(tr_with(
+                "editor.error.line_empty_name",
+                &[("line", &(i + 1).to_string())],
+            ));
         }
         let value = if let Ok(n) = v.parse::<i64>() {
             Value::from(n)
@@ -461,14 +473,14 @@ pub fn parse_table(text: &str) -> Result<Map<String, Value>, String> {
 }
 
 fn parse_action(v: &str) -> Result<Action, String> {
-    Action::from_name(v).ok_or_else(|| format!("unknown action \u{201c}{v}\u{201d}"))
+    Action::from_name(v).ok_or_else(|| tr_with("editor.error.unknown_action", &[("value", v)]))
 }
 
 /// Writes `value` into field `f` of `t`. An error means the text could not be read at all;
 /// range and reference checks are left to the scenario's validation.
 pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), String> {
     use Field::*;
-    let gone = || "this item no longer exists".to_owned();
+    let gone = || tr("editor.error.gone").to_owned();
     match t {
         Target::Scenario => {
             s.title = value.to_owned();
@@ -476,7 +488,7 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
         Target::Node(NodeId::Exchange(name)) => {
             if f == XName {
                 if s.exchange(value).is_some() && value != name {
-                    return Err(format!("a second exchange named \u{201c}{value}\u{201d}"));
+                    return Err(tr_with("editor.error.second_exchange", &[("value", value)]));
                 }
                 ops::rename_exchange(s, name, value);
                 return Ok(());
@@ -489,8 +501,9 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                 .ok_or_else(gone)?;
             match f {
                 XType => {
-                    x.kind = ExchangeKind::from_name(value)
-                        .ok_or_else(|| format!("unknown exchange type \u{201c}{value}\u{201d}"))?;
+                    x.kind = ExchangeKind::from_name(value).ok_or_else(|| {
+                        tr_with("editor.error.unknown_exchange_type", &[("value", value)])
+                    })?;
                 }
                 XDurable => x.durable = parse_bool(value)?,
                 XAutoDelete => x.auto_delete = parse_bool(value)?,
@@ -502,7 +515,7 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
         Target::Node(NodeId::Queue(name)) => {
             if f == QName {
                 if s.queue(value).is_some() && value != name {
-                    return Err(format!("a second queue named \u{201c}{value}\u{201d}"));
+                    return Err(tr_with("editor.error.second_queue", &[("value", value)]));
                 }
                 ops::rename_queue(s, name, value);
                 return Ok(());
@@ -603,7 +616,9 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                             burst: 10,
                             every_ms: every,
                         },
-                        other => return Err(format!("unknown rate \u{201c}{other}\u{201d}")),
+                        other => {
+                            return Err(tr_with("editor.error.unknown_rate", &[("value", other)]));
+                        }
                     };
                 }
                 PEveryMs => {
@@ -615,7 +630,7 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                             burst,
                             every_ms: parse_opt_u64(value)?,
                         },
-                        Rate::Once => return Err("set the rate to every or burst first".into()),
+                        Rate::Once => return Err(tr("editor.error.rate_every_or_burst").into()),
                     }
                 }
                 PBurst => {
@@ -624,7 +639,7 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                             burst: parse_u64(value)?,
                             every_ms,
                         },
-                        _ => return Err("set the rate to burst first".into()),
+                        _ => return Err(tr("editor.error.rate_burst").into()),
                     }
                 }
                 PCount => p.count = parse_opt_u64(value)?,
@@ -652,9 +667,9 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                 CAction => c.action = parse_action(value)?,
                 CFailureRate => {
                     let r = crate::ui::num::parse_decimal(value.trim())
-                        .ok_or_else(|| format!("\u{201c}{value}\u{201d} is not a number"))?;
+                        .ok_or_else(|| tr_with("editor.error.number", &[("value", value)]))?;
                     if !(0.0..=1.0).contains(&r) {
-                        return Err("must be a number from 0 to 1".to_owned());
+                        return Err(tr("editor.error.failure_rate").to_owned());
                     }
                     c.failure_rate = r;
                 }
@@ -670,7 +685,7 @@ pub fn set(s: &mut Scenario, t: &Target, f: Field, value: &str) -> Result<(), St
                         None
                     } else {
                         Some(value.trim().parse::<i32>().map_err(|_| {
-                            format!("\u{201c}{value}\u{201d} is not a whole number")
+                            tr_with("editor.error.whole_number", &[("value", value)])
                         })?)
                     };
                 }

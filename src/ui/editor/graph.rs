@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::scenario::{DestinationType, ExchangeKind, NodeId, Point, Scenario};
+use crate::ui::i18n::{tr, tr_with};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,9 @@ pub struct GraphNode {
     pub predeclared: bool,
     /// Queue counts (queues only).
     pub counts: QueueCounts,
+    /// Playback stepped back before the runtime edit that declares it: the diagram has it,
+    /// the model at this point does not yet (drawn dimmed).
+    pub undeclared: bool,
 }
 
 /// What an edge stands for.
@@ -167,7 +171,10 @@ fn routing_keys_text(keys: &[String]) -> String {
         [] => String::new(),
         [one] if one.is_empty() => "\u{201c}\u{201d}".to_owned(),
         [one] => one.clone(),
-        many => format!("{} routing keys", many.len()),
+        many => tr_with(
+            "editor.edge.routing_keys",
+            &[("count", &many.len().to_string())],
+        ),
     }
 }
 
@@ -287,11 +294,14 @@ pub fn build(s: &Scenario, counts: &BTreeMap<String, QueueCounts>) -> Graph {
             continue;
         }
         let text = if c.auto_ack {
-            "auto-ack".to_owned()
+            tr("editor.label.auto_ack").to_owned()
         } else if c.prefetch > 0 {
-            format!("prefetch {}", c.prefetch)
+            tr_with(
+                "editor.edge.prefetch",
+                &[("count", &c.prefetch.to_string())],
+            )
         } else {
-            "manual ack".to_owned()
+            tr("editor.label.manual_ack").to_owned()
         };
         add(
             at(NodeId::Queue(c.queue.clone())),
@@ -319,8 +329,8 @@ pub fn build(s: &Scenario, counts: &BTreeMap<String, QueueCounts>) -> Graph {
                 EdgeKind::DeadLetter,
                 EdgeLabel {
                     text: key.map_or_else(
-                        || "dead letters".to_owned(),
-                        |k| format!("dead letters: {k}"),
+                        || tr("editor.edge.dead_letters").to_owned(),
+                        |k| tr_with("editor.edge.dead_letters_key", &[("key", k)]),
                     ),
                     binding: None,
                 },
@@ -365,9 +375,13 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
             let (exchange, keys) = p.map_or((String::new(), String::new()), |p| {
                 (p.exchange.clone(), routing_keys_text(&p.routing_key.0))
             });
-            let label = format!(
-                "producer {name}, publishes to exchange {} with routing key {keys}",
-                display_exchange(&exchange)
+            let label = tr_with(
+                "editor.label.producer",
+                &[
+                    ("name", &name),
+                    ("exchange", display_exchange(&exchange)),
+                    ("keys", &keys),
+                ],
             );
             (
                 NodeKind::Producer,
@@ -384,9 +398,12 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
                 .or_else(|| crate::scenario::parse::predeclared_kind(xname))
                 .unwrap_or(ExchangeKind::Direct);
             let name = display_exchange(xname).to_owned();
-            let mut label = format!("exchange {name}, {}", kind.as_str());
+            let mut label = tr_with(
+                "editor.label.exchange",
+                &[("name", &name), ("type", kind.as_str())],
+            );
             if declared.is_some_and(|x| x.internal) {
-                label.push_str(", internal");
+                label.push_str(tr("editor.label.internal"));
             }
             let caption = format!("{} exchange", kind.as_str());
             (
@@ -399,9 +416,13 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
         }
         NodeId::Queue(qname) => {
             counts_here = counts.get(qname).copied().unwrap_or_default();
-            let label = format!(
-                "queue {qname}, {} ready, {} unacked",
-                counts_here.ready, counts_here.unacked
+            let label = tr_with(
+                "editor.label.queue",
+                &[
+                    ("name", qname),
+                    ("ready", &counts_here.ready.to_string()),
+                    ("unacked", &counts_here.unacked.to_string()),
+                ],
             );
             let caption = format!(
                 "{} ready · {} unacked",
@@ -414,14 +435,17 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
             let name = c.map_or_else(|| cid.clone(), |c| c.name.clone());
             let queue = c.map(|c| c.queue.clone()).unwrap_or_default();
             let ack = if c.is_some_and(|c| c.auto_ack) {
-                "auto-ack"
+                tr("editor.label.auto_ack")
             } else {
-                "manual ack"
+                tr("editor.label.manual_ack")
             };
             let label = if queue.is_empty() {
-                format!("consumer {name}, not subscribed to a queue")
+                tr_with("editor.label.consumer_idle", &[("name", &name)])
             } else {
-                format!("consumer {name}, consumes from queue {queue}, {ack}")
+                tr_with(
+                    "editor.label.consumer",
+                    &[("name", &name), ("queue", &queue), ("ack", ack)],
+                )
             };
             (
                 NodeKind::Consumer,
@@ -441,6 +465,7 @@ fn node(s: &Scenario, id: NodeId, at: Point, counts: &BTreeMap<String, QueueCoun
         at,
         predeclared,
         counts: counts_here,
+        undeclared: false,
     }
 }
 

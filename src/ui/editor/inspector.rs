@@ -15,6 +15,7 @@ use crate::scenario::{DestinationType, ExchangeKind, NodeId, Scenario};
 use super::fields::{self, Field, Input, Target};
 use super::graph::display_exchange;
 use super::state::{EditorAction, EditorState};
+use crate::ui::i18n::{tr, tr_with};
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -52,7 +53,10 @@ fn kind_title(t: &Target, s: &Scenario) -> (String, &'static str) {
                 .iter()
                 .find(|p| &p.id == id)
                 .map_or(id.as_str(), |p| p.name.as_str());
-            (format!("Producer {name}"), "node-producer")
+            (
+                tr_with("editor.inspector.title_producer", &[("name", name)]),
+                "node-producer",
+            )
         }
         Target::Node(NodeId::Consumer(id)) => {
             let name = s
@@ -60,15 +64,28 @@ fn kind_title(t: &Target, s: &Scenario) -> (String, &'static str) {
                 .iter()
                 .find(|p| &p.id == id)
                 .map_or(id.as_str(), |p| p.name.as_str());
-            (format!("Consumer {name}"), "node-consumer")
+            (
+                tr_with("editor.inspector.title_consumer", &[("name", name)]),
+                "node-consumer",
+            )
         }
-        Target::Node(NodeId::Exchange(x)) => {
-            (format!("Exchange {}", display_exchange(x)), "node-exchange")
-        }
-        Target::Node(NodeId::Queue(q)) => (format!("Queue {q}"), "node-queue"),
+        Target::Node(NodeId::Exchange(x)) => (
+            tr_with(
+                "editor.inspector.title_exchange",
+                &[("name", display_exchange(x))],
+            ),
+            "node-exchange",
+        ),
+        Target::Node(NodeId::Queue(q)) => (
+            tr_with("editor.inspector.title_queue", &[("name", q)]),
+            "node-queue",
+        ),
         Target::Binding(i) => {
             let text = s.topology.bindings.get(*i).map_or_else(String::new, |b| {
-                format!("Binding {} \u{2192} {}", b.source, b.destination)
+                tr_with(
+                    "editor.inspector.title_binding",
+                    &[("source", &b.source), ("destination", &b.destination)],
+                )
             });
             (text, "node-exchange")
         }
@@ -156,14 +173,14 @@ fn field_view(
         },
         Input::Choice(list) => html! {
             <select id={id.clone()} onchange={on_change} aria-invalid={invalid} aria-describedby={described}>
-                { options(list.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect()) }
+                { options(list.iter().map(|(v, l)| ((*v).to_owned(), tr(l).to_owned())).collect()) }
             </select>
         },
         Input::ExchangeRef => {
             let mut list = fields::exchange_choices(s);
             if f != Field::PExchange {
                 // For alternate and dead-letter exchanges, "" means none, not the default exchange.
-                list[0] = (String::new(), "none".to_owned());
+                list[0] = (String::new(), tr("editor.inspector.none").to_owned());
             }
             html! {
                 <select id={id.clone()} onchange={on_change} aria-invalid={invalid} aria-describedby={described}>
@@ -172,7 +189,7 @@ fn field_view(
             }
         }
         Input::QueueRef => {
-            let mut list = vec![(String::new(), "none".to_owned())];
+            let mut list = vec![(String::new(), tr("editor.inspector.none").to_owned())];
             list.extend(
                 s.topology
                     .queues
@@ -212,17 +229,30 @@ fn bindings_view(st: &EditorState, t: &Target, dispatch: &Callback<EditorAction>
         .filter_map(|(i, b)| match t {
             Target::Node(NodeId::Exchange(x)) if &b.source == x => Some((
                 i,
-                format!("to {} {}", b.destination_type.as_str(), b.destination),
+                tr_with(
+                    if b.destination_type == DestinationType::Queue {
+                        "editor.inspector.to_queue"
+                    } else {
+                        "editor.inspector.to_exchange"
+                    },
+                    &[("name", &b.destination)],
+                ),
             )),
             Target::Node(NodeId::Queue(q))
                 if b.destination_type == DestinationType::Queue && &b.destination == q =>
             {
-                Some((i, format!("from exchange {}", b.source)))
+                Some((
+                    i,
+                    tr_with("editor.inspector.from_exchange", &[("name", &b.source)]),
+                ))
             }
             Target::Node(NodeId::Exchange(x))
                 if b.destination_type == DestinationType::Exchange && &b.destination == x =>
             {
-                Some((i, format!("from exchange {}", b.source)))
+                Some((
+                    i,
+                    tr_with("editor.inspector.from_exchange", &[("name", &b.source)]),
+                ))
             }
             _ => None,
         })
@@ -238,13 +268,13 @@ fn bindings_view(st: &EditorState, t: &Target, dispatch: &Callback<EditorAction>
                 .is_some_and(|x| x.kind == ExchangeKind::Headers);
             let bt = Target::Binding(i);
             let field = if headers { Field::BArgs } else { Field::BKey };
-            let label = format!("Binding key {what}");
+            let label = tr_with("editor.inspector.binding_key_of", &[("what", &what)]);
             let remove = dispatch.reform(move |_: MouseEvent| EditorAction::RemoveBinding(i));
             html! {
                 <li key={i}>
-                    { field_view(st, &bt, field, &format!("-b{i}"), Some(if headers { format!("Header arguments {what}") } else { label }), dispatch) }
+                    { field_view(st, &bt, field, &format!("-b{i}"), Some(if headers { tr_with("editor.inspector.header_args_of", &[("what", &what)]) } else { label }), dispatch) }
                     <button type="button" class="small-button" onclick={remove}
-                        aria-label={format!("Remove binding {what}")}>{ "Remove" }</button>
+                        aria-label={tr_with("editor.inspector.remove_binding_of", &[("what", &what)])}>{ tr("editor.inspector.remove") }</button>
                 </li>
             }
         })
@@ -282,19 +312,19 @@ fn bindings_view(st: &EditorState, t: &Target, dispatch: &Callback<EditorAction>
         };
         html! {
             <div class="add-binding" key={format!("add-binding@{dest}")}>
-                <label for="bind-source">{ "Bind from exchange" }</label>
+                <label for="bind-source">{ tr("editor.inspector.bind_from") }</label>
                 <select id="bind-source" ref={select}>
                     { for sources.into_iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == 0}>{ n }</option> }) }
                 </select>
-                <button type="button" class="small-button" {onclick}>{ "Add binding" }</button>
+                <button type="button" class="small-button" {onclick}>{ tr("editor.inspector.add_binding") }</button>
             </div>
         }
     } else {
         Html::default()
     };
     html! {
-        <section class="bindings" aria-label="Bindings">
-            <h3>{ "Bindings" }</h3>
+        <section class="bindings" aria-label={tr("editor.inspector.bindings")}>
+            <h3>{ tr("editor.inspector.bindings") }</h3>
             <ul class="binding-list">{ list }</ul>
             { add }
         </section>
@@ -325,10 +355,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let body = if st.selection.len() > 1 {
         html! {
             <>
-                <h2 id="inspector-title">{ format!("{} items selected", st.selection.len()) }</h2>
+                <h2 id="inspector-title">{ tr_with("editor.inspector.items_selected", &[("count", &st.selection.len().to_string())]) }</h2>
                 <div class="inspector-actions">
-                    <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Duplicate)}>{ "Duplicate" }</button>
-                    <button type="button" class="small-button danger" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Delete)}>{ "Delete" }</button>
+                    <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Duplicate)}>{ tr("editor.inspector.duplicate") }</button>
+                    <button type="button" class="small-button danger" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Delete)}>{ tr("editor.inspector.delete") }</button>
                 </div>
             </>
         }
@@ -336,13 +366,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let (title, swatch) = kind_title(t, s);
         let predeclared = matches!(t, Target::Node(NodeId::Exchange(x)) if s.exchange(x).is_none());
         let explain = match t {
-            Target::Node(NodeId::Exchange(x)) if x.is_empty() => Some(
-                "The default exchange is predeclared by the broker and has no name. Every queue is \
-                 bound to the default exchange by its own name, so publishing to it with routing \
-                 key Q puts the message in queue Q.",
-            ),
+            Target::Node(NodeId::Exchange(x)) if x.is_empty() => {
+                Some(tr("editor.inspector.default_exchange"))
+            }
             Target::Node(NodeId::Exchange(_)) if predeclared => {
-                Some("Predeclared by the broker: it cannot be changed or deleted.")
+                Some(tr("editor.inspector.predeclared"))
             }
             _ => None,
         };
@@ -362,21 +390,21 @@ pub fn inspector(props: &InspectorProps) -> Html {
             html! {
                 <div class="inspector-actions">
                     { if matches!(t, Target::Node(_)) { html! {
-                        <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Duplicate)}>{ "Duplicate" }</button>
+                        <button type="button" class="small-button" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Duplicate)}>{ tr("editor.inspector.duplicate") }</button>
                     } } else { Html::default() } }
                     <button type="button" class="small-button danger" onclick={dispatch.reform(|_: MouseEvent| EditorAction::Delete)}>
-                        { if matches!(t, Target::Binding(_)) { "Delete binding" } else { "Delete" } }</button>
+                        { if matches!(t, Target::Binding(_)) { tr("editor.inspector.delete_binding") } else { tr("editor.inspector.delete") } }</button>
                 </div>
             }
         };
         html! {
             <>
                 <div class="panel-head">
-                    <p class="eyebrow">{ "Inspector" }</p>
-                    <button type="button" class="icon-button" aria-label="Close inspector" title="Close (Esc)"
+                    <p class="eyebrow">{ tr("editor.inspector.eyebrow") }</p>
+                    <button type="button" class="icon-button" aria-label={tr("editor.inspector.close")} title={tr("editor.inspector.close_title")}
                         onclick={dispatch.reform(|_: MouseEvent| EditorAction::Select(None))}>{ super::super::icons::icon(super::super::icons::CLOSE) }</button>
                 </div>
-                <h2 id="inspector-title"><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ title }</h2>
+                <h2 id="inspector-title" title={title.clone()}><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ title }</h2>
                 { explain.map(|e| html! { <p class="muted">{ e }</p> }).unwrap_or_default() }
                 <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>{ fl }</form>
                 { bindings }
@@ -391,10 +419,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let lesson = lesson.as_ref();
         html! {
             <>
-                <p class="eyebrow">{ "Scenario" }</p>
+                <p class="eyebrow">{ tr("editor.inspector.scenario") }</p>
                 <h2 id="inspector-title">{ s.title.clone() }</h2>
                 <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                    { field_view(st, &Target::Scenario, Field::Title, "", Some("Scenario title".to_owned()), dispatch) }
+                    { field_view(st, &Target::Scenario, Field::Title, "", Some(tr("editor.inspector.scenario_title").to_owned()), dispatch) }
                 </form>
                 { lesson.map(|l| html! { <p>{ l.explanation.clone() }</p> }).unwrap_or_default() }
                 // A challenge's goals and Check come right after what to do, before the hints.
@@ -407,12 +435,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <h3>{ crate::ui::i18n::tr("lesson.try_this") }</h3>
                     <ul>{ for l.try_this.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                 </> }).unwrap_or_default() }
-                <p class="hint">{ "Add nodes with the buttons above (or drag them onto the canvas). Drag from a node's round handle to another node to connect them. Select a node to edit it here; double-click or press Enter to rename it." }</p>
+                <p class="hint">{ tr("editor.inspector.hint") }</p>
             </>
         }
     };
     html! {
-        <aside class="side-panel inspector" aria-label="Inspector" ref={panel}>
+        <aside class="side-panel inspector" aria-label={tr("editor.inspector.eyebrow")} ref={panel}>
             <section class="panel-card" aria-labelledby="inspector-title">{ body }</section>
         </aside>
     }

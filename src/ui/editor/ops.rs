@@ -13,6 +13,7 @@ use crate::scenario::{
     Action, Binding, Consumer, DestinationType, Exchange, ExchangeKind, NodeId, Point, Producer,
     Properties, Queue, Rate, RoutingKeys, Scenario, Topology,
 };
+use crate::ui::i18n::{tr, tr_with};
 
 /// Width of every node's shape, in diagram units.
 pub const NODE_W: f64 = 168.0;
@@ -240,49 +241,48 @@ fn neighbour_position(s: &Scenario, n: &NodeId) -> Option<Point> {
 pub fn connection_meaning(s: &Scenario, from: &NodeId, to: &NodeId) -> Result<String, String> {
     use NodeId as N;
     match (from, to) {
-        _ if from == to => Err("a node cannot connect to itself".to_owned()),
+        _ if from == to => Err(tr("editor.connect.self").to_owned()),
         (N::Producer(_), N::Exchange(x)) => {
             if s.exchange(x).is_some_and(|e| e.internal) {
-                Err(format!(
-                    "exchange {x} is internal: clients cannot publish to it"
-                ))
+                Err(tr_with("editor.connect.internal", &[("name", x)]))
             } else {
-                Ok(format!("publish to exchange {}", super::graph::display_exchange(x)))
+                Ok(tr_with(
+                    "editor.connect.publish",
+                    &[("name", super::graph::display_exchange(x))],
+                ))
             }
         }
-        (N::Producer(_), N::Queue(q)) => Ok(format!(
-            "publish to queue {q} through the default exchange"
-        )),
+        (N::Producer(_), N::Queue(q)) => {
+            Ok(tr_with("editor.connect.publish_queue", &[("name", q)]))
+        }
         (N::Exchange(x), N::Queue(q)) | (N::Exchange(x), N::Exchange(q)) if x.is_empty() => {
             let _ = q;
-            Err("the default exchange cannot be bound: every queue is already bound to it by its name".to_owned())
+            Err(tr("editor.connect.default_bound").to_owned())
         }
         (N::Exchange(_), N::Exchange(d)) if d.is_empty() => {
-            Err("nothing can be bound to the default exchange".to_owned())
+            Err(tr("editor.connect.into_default").to_owned())
         }
-        (N::Exchange(x), N::Queue(q)) => Ok(format!("bind queue {q} to exchange {x}")),
-        (N::Exchange(x), N::Exchange(d)) => Ok(format!("bind exchange {d} to exchange {x}")),
-        (N::Queue(q), N::Consumer(_)) => Ok(format!("consume from queue {q}")),
-        (N::Queue(q), N::Exchange(x)) => Ok(format!(
-            "dead-letter queue {q}'s messages to exchange {}",
-            super::graph::display_exchange(x)
+        (N::Exchange(x), N::Queue(q)) => Ok(tr_with(
+            "editor.connect.bind_queue",
+            &[("queue", q), ("exchange", x)],
         )),
-        (_, N::Producer(_)) => {
-            Err("nothing connects into a producer: producers only publish".to_owned())
-        }
-        (N::Consumer(_), _) => {
-            Err("a consumer only receives: drag from a queue to the consumer instead".to_owned())
-        }
-        (N::Producer(_), N::Consumer(_)) => Err(
-            "a producer cannot reach a consumer directly: messages go through an exchange and a queue"
-                .to_owned(),
-        ),
-        (N::Exchange(_), N::Consumer(_)) => {
-            Err("consumers read from queues, not exchanges: bind a queue in between".to_owned())
-        }
-        (N::Queue(_), N::Queue(_)) => {
-            Err("queues do not feed queues: bind both to an exchange".to_owned())
-        }
+        (N::Exchange(x), N::Exchange(d)) => Ok(tr_with(
+            "editor.connect.bind_exchange",
+            &[("destination", d), ("exchange", x)],
+        )),
+        (N::Queue(q), N::Consumer(_)) => Ok(tr_with("editor.connect.consume", &[("name", q)])),
+        (N::Queue(q), N::Exchange(x)) => Ok(tr_with(
+            "editor.connect.dead_letter",
+            &[
+                ("queue", q),
+                ("exchange", super::graph::display_exchange(x)),
+            ],
+        )),
+        (_, N::Producer(_)) => Err(tr("editor.connect.into_producer").to_owned()),
+        (N::Consumer(_), _) => Err(tr("editor.connect.from_consumer").to_owned()),
+        (N::Producer(_), N::Consumer(_)) => Err(tr("editor.connect.producer_consumer").to_owned()),
+        (N::Exchange(_), N::Consumer(_)) => Err(tr("editor.connect.exchange_consumer").to_owned()),
+        (N::Queue(_), N::Queue(_)) => Err(tr("editor.connect.queue_queue").to_owned()),
     }
 }
 

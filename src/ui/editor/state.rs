@@ -14,6 +14,7 @@ use crate::scenario::{NodeId, Point, Scenario};
 
 use super::fields::{self, Field, Target};
 use super::ops::{self, Connected, NewNode};
+use crate::ui::i18n::{tr, tr_with};
 
 /// Most undo steps kept.
 pub const HISTORY_LIMIT: usize = 200;
@@ -122,8 +123,14 @@ pub struct EditorState {
     pub drag: Option<Point>,
     /// The node being renamed in place.
     pub renaming: Option<NodeId>,
+    /// Keyboard connection in progress (C on a node): the source; Enter on another node
+    /// connects them.
+    pub connecting: Option<NodeId>,
     /// Ask the view to focus the inspector's first field (after a keyboard add).
     pub focus_inspector: u64,
+    /// The text field the last action typed into: the next keystroke in the same field joins
+    /// the same undo step (one step per field edit, not per key). Any other action ends it.
+    typing: Option<(Target, Field)>,
 }
 
 /// Everything the editor can be asked to do.
@@ -170,6 +177,10 @@ pub enum EditorAction {
         /// Target.
         to: NodeId,
     },
+    /// Start a keyboard connection from this node (C).
+    StartConnect(NodeId),
+    /// Give up the keyboard connection.
+    CancelConnect,
     /// Report a refused gesture.
     Refuse(String),
     /// Delete the selection.
@@ -232,6 +243,8 @@ impl EditorState {
             selection: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
+            typing: None,
+            connecting: None,
             drafts: BTreeMap::new(),
             notice: None,
             view: View::default(),
@@ -281,6 +294,16 @@ impl EditorState {
         &mut self,
         edit: impl FnOnce(&mut Scenario) -> Result<T, String>,
     ) -> Result<T, String> {
+        self.commit_joining(false, edit)
+    }
+
+    /// [`Self::commit`]; with `join`, the change joins the last undo step instead of making
+    /// a new one.
+    fn commit_joining<T>(
+        &mut self,
+        join: bool,
+        edit: impl FnOnce(&mut Scenario) -> Result<T, String>,
+    ) -> Result<T, String> {
         let mut next = (*self.doc).clone();
         let out = edit(&mut next)?;
         if let Err(e) = validate(&next) {
@@ -288,7 +311,9 @@ impl EditorState {
         }
         if next != *self.doc {
             let prev = std::mem::replace(&mut self.doc, Rc::new(next));
-            self.undo.push(prev);
+            if !join || self.undo.is_empty() {
+                self.undo.push(prev);
+            }
             if self.undo.len() > HISTORY_LIMIT {
                 self.undo.remove(0);
             }
@@ -408,20 +433,26 @@ impl EditorState {
     /// Applies one action; returns a line for the event log when something changed.
     pub fn apply(&mut self, action: EditorAction) -> Option<String> {
         use EditorAction as A;
+        // Measuring, zooming and panning the view do not end a field edit; anything else does.
+        let typing = if matches!(
+            action,
+            A::Resize(_) | A::Zoom { .. } | A::PanBy(..) | A::Fit | A::DismissNotice
+        ) {
+            self.typing.clone()
+        } else {
+            self.typing.take()
+        };
         match action {
             A::Load(doc) => {
                 let title = doc.title.clone();
                 let mut doc = doc;
                 ops::spread_for_labels(Rc::make_mut(&mut doc));
                 self.replace_doc(doc);
-                Some(crate::ui::i18n::tr_with(
-                    "shell.log_opened",
-                    &[("title", &title)],
-                ))
+                Some(tr_with("editor.log.opened", &[("title", &title)]))
             }
             A::New => {
                 self.replace_doc(Rc::new(ops::empty_scenario()));
-                Some("Started a blank diagram.".to_owned())
+                Some(tr("editor.log.new").to_owned())
             }
             A::Add {
                 kind,
@@ -436,10 +467,12 @@ impl EditorState {
                             self.focus_inspector += 1;
                         }
                         self.notice = None;
-                        Some(format!(
-                            "Added {} {}.",
-                            kind.word(),
-                            node_name(&self.doc, &id)
+                        Some(tr_with(
+                            "editor.log.added",
+                            &[
+                                ("kind", kind_word(kind.word())),
+                                ("name", &node_name(&self.doc, &id)),
+                            ],
                         ))
                     }
                     Err(e) => {
@@ -453,10 +486,12 @@ impl EditorState {
                 self.selection = t.into_iter().collect();
                 self.renaming = None;
                 match self.selection.as_slice() {
-                    [Target::Node(id)] if before != self.selection => Some(format!(
-                        "Selected {} {}.",
-                        super::graph::NodeKind::of(id).word(),
-                        node_name(&self.doc, id)
+                    [Target::Node(id)] if before != self.selection => Some(tr_with(
+                        "editor.log.selected",
+                        &[
+                            ("kind", kind_word(super::graph::NodeKind::of(id).word())),
+                            ("name", &node_name(&self.doc, id)),
+                        ],
                     )),
                     _ => None,
                 }
@@ -501,24 +536,44 @@ impl EditorState {
                 let offset = self.to_model(offset);
                 self.move_selection(offset)
             }
-            A::Connect { from, to } => match self.commit(|s| ops::connect(s, &from, &to)) {
-                Ok(done) => {
-                    let meaning = ops::connection_meaning(&self.doc, &from, &to).ok();
-                    self.selection = vec![match done {
-                        Connected::Node(n) => Target::Node(n),
-                        Connected::Binding(i) => Target::Binding(i),
-                    }];
-                    self.prune_selection();
-                    let text = connected_text(&self.doc, &from, &to);
-                    self.tell(text.clone());
-                    let _ = meaning;
-                    Some(text)
+            A::StartConnect(id) => {
+                let text = tr_with(
+                    "editor.connect.keyboard_start",
+                    &[
+                        ("kind", kind_word(super::graph::NodeKind::of(&id).word())),
+                        ("name", &node_name(&self.doc, &id)),
+                    ],
+                );
+                self.connecting = Some(id.clone());
+                self.selection = vec![Target::Node(id)];
+                self.tell(text.clone());
+                Some(text)
+            }
+            A::CancelConnect => {
+                self.connecting.take()?;
+                let text = tr("editor.connect.keyboard_cancel").to_owned();
+                self.tell(text.clone());
+                Some(text)
+            }
+            A::Connect { from, to } => {
+                self.connecting = None;
+                match self.commit(|s| ops::connect(s, &from, &to)) {
+                    Ok(done) => {
+                        self.selection = vec![match done {
+                            Connected::Node(n) => Target::Node(n),
+                            Connected::Binding(i) => Target::Binding(i),
+                        }];
+                        self.prune_selection();
+                        let text = connected_text(&self.doc, &from, &to);
+                        self.tell(text.clone());
+                        Some(text)
+                    }
+                    Err(e) => {
+                        self.refuse(tr_with("editor.log.not_connected", &[("reason", &e)]));
+                        None
+                    }
                 }
-                Err(e) => {
-                    self.refuse(format!("Not connected: {e}."));
-                    None
-                }
-            },
+            }
             A::Refuse(text) => {
                 self.refuse(text);
                 None
@@ -551,9 +606,9 @@ impl EditorState {
                         self.selection.clear();
                         self.prune_selection();
                         let text = if n == 1 {
-                            "Deleted 1 item.".to_owned()
+                            tr("editor.log.deleted_one").to_owned()
                         } else {
-                            format!("Deleted {n} items.")
+                            tr_with("editor.log.deleted_many", &[("count", &n.to_string())])
                         };
                         self.tell(text.clone());
                         Some(text)
@@ -570,10 +625,11 @@ impl EditorState {
                     Ok(new) if !new.is_empty() => {
                         let n = new.len();
                         self.selection = new.into_iter().map(Target::Node).collect();
-                        Some(format!(
-                            "Duplicated {n} node{}.",
-                            if n == 1 { "" } else { "s" }
-                        ))
+                        Some(if n == 1 {
+                            tr("editor.log.duplicated_one").to_owned()
+                        } else {
+                            tr_with("editor.log.duplicated_many", &[("count", &n.to_string())])
+                        })
                     }
                     Ok(_) => None,
                     Err(e) => {
@@ -604,7 +660,7 @@ impl EditorState {
                 target,
                 field,
                 value,
-            } => self.set_field(target, field, value),
+            } => self.set_field(target, field, value, typing),
             A::AddBinding {
                 source,
                 destination,
@@ -619,7 +675,7 @@ impl EditorState {
                     }
                     Ok(_) => None,
                     Err(e) => {
-                        self.refuse(format!("Not bound: {e}."));
+                        self.refuse(tr_with("editor.log.not_bound", &[("reason", &e)]));
                         None
                     }
                 }
@@ -628,7 +684,7 @@ impl EditorState {
                 Ok(n) if n > 0 => {
                     self.selection.retain(|t| !matches!(t, Target::Binding(_)));
                     self.drafts.clear();
-                    Some("Deleted a binding.".to_owned())
+                    Some(tr("editor.log.deleted_binding").to_owned())
                 }
                 Ok(_) => None,
                 Err(e) => {
@@ -641,14 +697,14 @@ impl EditorState {
                 let cur = std::mem::replace(&mut self.doc, prev);
                 self.redo.push(cur);
                 self.after_history();
-                Some("Undid the last edit.".to_owned())
+                Some(tr("editor.log.undid").to_owned())
             }
             A::Redo => {
                 let next = self.redo.pop()?;
                 let cur = std::mem::replace(&mut self.doc, next);
                 self.undo.push(cur);
                 self.after_history();
-                Some("Redid the edit.".to_owned())
+                Some(tr("editor.log.redid").to_owned())
             }
             A::AutoLayout => match self.commit(|s| {
                 ops::auto_layout(s);
@@ -656,7 +712,7 @@ impl EditorState {
             }) {
                 Ok(()) => {
                     self.fit();
-                    Some("Laid the diagram out automatically.".to_owned())
+                    Some(tr("editor.log.laid_out").to_owned())
                 }
                 Err(e) => {
                     self.refuse(e);
@@ -738,13 +794,26 @@ impl EditorState {
         }
     }
 
-    fn set_field(&mut self, target: Target, field: Field, value: String) -> Option<String> {
+    fn set_field(
+        &mut self,
+        target: Target,
+        field: Field,
+        value: String,
+        typing: Option<(Target, Field)>,
+    ) -> Option<String> {
         let key = (target.clone(), field);
-        let result = self.commit(|s| fields::set(s, &target, field, &value));
+        let typed = matches!(
+            field.input(),
+            fields::Input::Text | fields::Input::Number | fields::Input::Lines
+        );
+        let join = typed && typing.as_ref() == Some(&key);
+        let result = self.commit_joining(join, |s| fields::set(s, &target, field, &value));
         match result {
             Ok(()) => {
                 self.drafts.remove(&key);
                 let new_target = fields::target_after(&target, field, &value);
+                // A rename changes the target: the next key in the same field still joins.
+                self.typing = typed.then(|| (new_target.clone(), field));
                 if new_target != target {
                     for t in &mut self.selection {
                         if *t == target {
@@ -767,6 +836,8 @@ impl EditorState {
                 None
             }
             Err(error) => {
+                // A draft that does not validate yet (a half-typed number) keeps the step open.
+                self.typing = typing.filter(|t| *t == key);
                 self.drafts.insert(key, Draft { text: value, error });
                 None
             }
@@ -793,24 +864,26 @@ fn node_name(s: &Scenario, id: &NodeId) -> String {
 
 fn connected_text(s: &Scenario, from: &NodeId, to: &NodeId) -> String {
     let (a, b) = (node_name(s, from), node_name(s, to));
-    match (from, to) {
-        (NodeId::Producer(_), NodeId::Exchange(_)) => {
-            format!("Producer {a} now publishes to exchange {b}.")
-        }
-        (NodeId::Producer(_), NodeId::Queue(_)) => {
-            format!("Producer {a} now publishes to queue {b} through the default exchange.")
-        }
-        (NodeId::Exchange(_), NodeId::Queue(_)) => format!("Bound queue {b} to exchange {a}."),
-        (NodeId::Exchange(_), NodeId::Exchange(_)) => {
-            format!("Bound exchange {b} to exchange {a}.")
-        }
-        (NodeId::Queue(_), NodeId::Consumer(_)) => {
-            format!("Consumer {b} now consumes from queue {a}.")
-        }
-        (NodeId::Queue(_), NodeId::Exchange(_)) => {
-            format!("Queue {a} now dead-letters to exchange {b}.")
-        }
-        _ => format!("Connected {a} to {b}."),
+    let key = match (from, to) {
+        (NodeId::Producer(_), NodeId::Exchange(_)) => "editor.log.publishes_to",
+        (NodeId::Producer(_), NodeId::Queue(_)) => "editor.log.publishes_to_queue",
+        (NodeId::Exchange(_), NodeId::Queue(_)) => "editor.log.bound_queue",
+        (NodeId::Exchange(_), NodeId::Exchange(_)) => "editor.log.bound_exchange",
+        (NodeId::Queue(_), NodeId::Consumer(_)) => "editor.log.consumes",
+        (NodeId::Queue(_), NodeId::Exchange(_)) => "editor.log.dead_letters",
+        _ => "editor.log.connected",
+    };
+    tr_with(key, &[("a", &a), ("b", &b)])
+}
+
+/// A node kind in the UI language.
+fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
     }
 }
 
@@ -818,6 +891,118 @@ fn connected_text(s: &Scenario, from: &NodeId, to: &NodeId) -> String {
 mod tests {
     use super::*;
     use crate::scenario::presets;
+
+    /// Types `text` into a field key by key, as the inspector's input events do.
+    fn type_into(e: &mut EditorState, target: &Target, field: Field, text: &str) -> Target {
+        let mut t = target.clone();
+        for n in 1..=text.chars().count() {
+            let value: String = text.chars().take(n).collect();
+            e.apply(EditorAction::SetField {
+                target: t.clone(),
+                field,
+                value,
+            });
+            // A rename moves the selection to the new id, as the inspector follows it.
+            if let Some(p) = e.primary() {
+                t = p.clone();
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn keyboard_connect_from_c_to_enter_and_escape_cancels() {
+        let mut e = empty();
+        let p = add(&mut e, NewNode::Producer);
+        let x = add(&mut e, NewNode::Exchange);
+        let q = add(&mut e, NewNode::Queue);
+        e.apply(EditorAction::StartConnect(p.clone()));
+        assert_eq!(e.connecting, Some(p.clone()));
+        e.apply(EditorAction::CancelConnect);
+        assert_eq!(e.connecting, None);
+        e.apply(EditorAction::StartConnect(x.clone()));
+        e.apply(EditorAction::Connect {
+            from: x.clone(),
+            to: q.clone(),
+        });
+        assert_eq!(e.connecting, None);
+        let NodeId::Queue(qname) = &q else {
+            panic!("not a queue: {q:?}")
+        };
+        assert!(
+            e.doc
+                .topology
+                .bindings
+                .iter()
+                .any(|b| b.destination == *qname),
+            "bound"
+        );
+        // A refused target ends the connection too, with the reason shown.
+        e.apply(EditorAction::StartConnect(q.clone()));
+        e.apply(EditorAction::Connect {
+            from: q.clone(),
+            to: p.clone(),
+        });
+        assert_eq!(e.connecting, None);
+        assert!(e.notice.as_ref().is_some_and(|n| n.refused));
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_undo_step() {
+        let mut e = empty();
+        let q = add(&mut e, NewNode::Queue);
+        let before_edits = e.undo.len();
+        let q = Target::Node(q);
+        // The name is renamed on every key: the target changes each time, the step does not.
+        let renamed = type_into(&mut e, &q, Field::QName, "orders");
+        assert_eq!(renamed, Target::Node(NodeId::Queue("orders".into())));
+        assert_eq!(
+            e.undo.len(),
+            before_edits + 1,
+            "one step for the whole name"
+        );
+        // A half-typed number is a draft; finishing it stays in the same step.
+        type_into(&mut e, &renamed, Field::QMaxLength, "1x");
+        type_into(&mut e, &renamed, Field::QMaxLength, "10");
+        assert_eq!(e.undo.len(), before_edits + 2, "max length is its own step");
+        // Zooming in between does not split the edit; selecting something else does.
+        e.apply(EditorAction::Fit);
+        type_into(&mut e, &renamed, Field::QMaxLength, "100");
+        assert_eq!(e.undo.len(), before_edits + 2);
+        e.apply(EditorAction::Select(Some(renamed.clone())));
+        type_into(&mut e, &renamed, Field::QMaxLength, "1000");
+        assert_eq!(e.undo.len(), before_edits + 3);
+        // Undo goes back field edit by field edit.
+        e.apply(EditorAction::Undo);
+        assert_eq!(
+            fields::get(&e.doc, &renamed, Field::QMaxLength).as_deref(),
+            Some("100")
+        );
+        e.apply(EditorAction::Undo);
+        assert_eq!(
+            fields::get(&e.doc, &renamed, Field::QMaxLength).as_deref(),
+            Some("")
+        );
+        e.apply(EditorAction::Undo);
+        assert!(e.doc.queue("orders").is_none());
+        assert!(
+            e.doc.queue("q1").is_some(),
+            "the name typed key by key is undone at once"
+        );
+        // A checkbox is a step per click, even in a row.
+        let n = e.undo.len();
+        let q1 = Target::Node(NodeId::Queue("q1".into()));
+        let now = fields::get(&e.doc, &q1, Field::QDurable).unwrap_or_default();
+        let flip = if now == "true" { "false" } else { "true" };
+        for v in [flip, now.as_str()] {
+            e.apply(EditorAction::SetField {
+                target: q1.clone(),
+                field: Field::QDurable,
+                value: v.into(),
+            });
+        }
+        assert_eq!(e.undo.len(), n + 2);
+    }
 
     fn empty() -> EditorState {
         let mut e = EditorState::new(ops::empty_scenario());

@@ -14,14 +14,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::layer::TokenLayer;
-use super::model::Playback;
+use super::model::{BURST_SPEED, Playback};
 use super::tokens::{Look, TokenSpec, tokens_for};
 use crate::broker::MessageId;
 use crate::scenario::Point;
-use crate::sim::{SimConfig, SimEvent};
+use crate::sim::{Refusal, SimConfig, SimEvent, runtime_changes};
 
 /// Shortest wall time between two Yew renders while playing.
 pub const RENDER_EVERY_MS: f64 = 200.0;
+/// The same when fast-forwarding (from [`BURST_SPEED`]): a render relayouts the page, which a
+/// thousand moving tokens make expensive, and counts changing five times a second at 64× are
+/// no easier to read than twice.
+pub const FAST_RENDER_EVERY_MS: f64 = 500.0;
 /// Tokens spawned per frame at most (a 64× burst shows its last events' tokens).
 const SPAWN_PER_FRAME: usize = 400;
 
@@ -48,10 +52,25 @@ pub enum Cmd {
     Inspect(Option<MessageId>),
 }
 
+/// What a diagram change did to the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sync {
+    /// Nothing the simulation runs changed (a node moved).
+    Unchanged,
+    /// Applied to the running simulation as runtime edits.
+    Edited,
+    /// Started over from time 0.
+    Restarted,
+}
+
 /// Everything playback holds between frames.
 pub struct Controller {
     /// The model.
     pub pb: Playback,
+    /// The configuration the diagram describes (the simulator's own grows with the edits).
+    doc: SimConfig,
+    /// Why the last diagram change restarted a running simulation, until the next change.
+    pub notice: Option<Refusal>,
     /// The message shown in the inspector.
     pub selected: Option<MessageId>,
     /// Node key → centre in drawing units (plus `consumer-queue:` / `producer-exchange:`).
@@ -78,6 +97,8 @@ impl Controller {
     /// A controller for `config`.
     pub fn new(config: SimConfig, reduced_motion: bool) -> Controller {
         Controller {
+            doc: config.clone(),
+            notice: None,
             pb: Playback::new(config),
             selected: None,
             positions: BTreeMap::new(),
@@ -103,20 +124,42 @@ impl Controller {
         self.layer.attach(group);
     }
 
-    /// Starts over with a new configuration, unless it is the one already running (moving a
-    /// node must not reset the lesson).
-    pub fn rebuild(&mut self, config: SimConfig) -> bool {
-        if *self.pb.sim().config() == config {
-            return false;
+    /// Follows the diagram. A change the broker allows at runtime (declare, bind, unbind,
+    /// delete, clients joining and leaving) is applied to the running simulation; anything
+    /// else, or any change before the first event, starts over (with a notice of why, if it
+    /// was running). Moving a node changes nothing.
+    pub fn sync(&mut self, config: SimConfig) -> Sync {
+        if self.doc == config {
+            return Sync::Unchanged;
         }
+        if self.pb.position() > 0 {
+            match runtime_changes(&self.doc, &config) {
+                Ok(actions) => {
+                    self.doc = config;
+                    self.notice = None;
+                    if !actions.is_empty() {
+                        self.pb.edit(actions);
+                    }
+                    return Sync::Edited;
+                }
+                Err(why) => self.notice = Some(why),
+            }
+        } else {
+            self.notice = None;
+        }
+        self.rebuild(config);
+        Sync::Restarted
+    }
+
+    fn rebuild(&mut self, config: SimConfig) {
         let speed = self.pb.speed;
         let lang = self.pb.lang();
+        self.doc = config.clone();
         self.pb = Playback::new(config);
         self.pb.speed = speed;
         self.pb.set_lang(lang);
         self.selected = None;
         self.layer.clear();
-        true
     }
 
     /// Starts `n` benchmark tokens looping over the diagram's edges.
@@ -130,7 +173,7 @@ impl Controller {
         let at = |k: &str| pos.get(k).copied();
         let root = |m: MessageId| pb.root(m);
         let specs = tokens_for(e, &at, &root);
-        let dur = Playback::duration_of(e) / self.pb.speed.max(0.01);
+        let dur = self.pb.travel_ms(e);
         for s in specs {
             self.layer.spawn(s, self.now, dur, false);
         }
@@ -193,8 +236,12 @@ impl Controller {
             self.render_due = true;
         }
         let left = self.layer.update(ts);
-        let render =
-            self.render_due && (ts - self.last_render >= RENDER_EVERY_MS || !self.pb.playing);
+        let every = if self.pb.speed >= BURST_SPEED {
+            FAST_RENDER_EVERY_MS
+        } else {
+            RENDER_EVERY_MS
+        };
+        let render = self.render_due && (ts - self.last_render >= every || !self.pb.playing);
         if render {
             self.render_due = false;
             self.last_render = ts;
@@ -262,6 +309,12 @@ pub fn run(ctl: &Shared, cmd: Cmd) {
     if let Ok(mut c) = ctl.try_borrow_mut() {
         c.apply(cmd);
     }
+    render_now(ctl);
+    kick(ctl);
+}
+
+/// Renders and keeps the frame loop running (after a change made outside a command).
+pub fn refresh(ctl: &Shared) {
     render_now(ctl);
     kick(ctl);
 }

@@ -130,7 +130,11 @@ impl Live {
             } => {
                 self.unacked.retain(|(c, _), _| *c != consumer.id);
             }
-            E::QueueDeleted { queue } => {
+            E::QueueDeleted { queue }
+            | E::Edited {
+                change: crate::sim::Change::QueueDeleted { name: queue, .. },
+                ..
+            } => {
                 self.ready.remove(queue);
                 self.unacked.retain(|_, u| u.queue != *queue);
             }
@@ -144,7 +148,8 @@ impl Live {
             | E::ConfirmAck { .. }
             | E::ConfirmNack { .. }
             | E::ConsumerStarted { .. }
-            | E::ConsumerCancelled { .. } => {}
+            | E::ConsumerCancelled { .. }
+            | E::Edited { .. } => {}
         }
     }
 

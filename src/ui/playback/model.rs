@@ -10,13 +10,20 @@
 //! next one waits for the longer of its token's travel ([`HOP_MS`] for an event that moves a
 //! message, [`MINOR_MS`] otherwise) and the virtual time until the next agenda item (capped at
 //! [`MAX_GAP_MS`] so a long TTL does not stall a lesson). Speed therefore scales both, and frame
-//! rate changes only how many frames an event spans.
+//! rate changes only how many frames an event spans. From [`BURST_SPEED`] on (fast-forward),
+//! events of one virtual instant wait only a sliver each, so they overlap instead of queueing
+//! behind each other's tokens, and tokens travel at [`FAST_TRAVEL_SPEED`]: a burst of 1,000
+//! publishes is seen as a burst.
+//!
+//! The depth samples carry each queue's cumulative [`Flow`] (see [`crate::sim::rates`]), so the
+//! rate charts come from the same samples and are cut with them on a seek back.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use super::live::{Counts, Live};
 use crate::broker::{FieldTable, FieldValue, Message, MessageId};
+use crate::sim::rates::{Flow, FlowMeter, RatePoint, bucket_ms, rates};
 use crate::sim::{Explanation, History, Lang, SimConfig, SimEvent, Simulator, render};
 use crate::ui::i18n::{tr, tr_with};
 
@@ -26,6 +33,14 @@ pub const HOP_MS: f64 = 800.0;
 pub const MINOR_MS: f64 = 300.0;
 /// Longest wait for virtual time between two events, at 1×.
 pub const MAX_GAP_MS: f64 = 3000.0;
+/// From this speed on Play fast-forwards: an event followed by another at the same virtual
+/// instant waits only its cost divided by the speed once more, so a burst of 1,000 publishes is on screen together
+/// instead of one token after another (below it, one event is shown at a time, as a lesson
+/// needs).
+pub const BURST_SPEED: f64 = 16.0;
+/// Speed of token travel while fast-forwarding (a hop in 400 ms): at 64× it would otherwise
+/// last 12 ms, less than a frame.
+pub const FAST_TRAVEL_SPEED: f64 = 2.0;
 /// Speeds offered, slowest first.
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 /// Events kept for the log and message traces (older ones are dropped first).
@@ -50,6 +65,8 @@ pub struct Sample {
     pub ready: u32,
     /// Unacked messages.
     pub unacked: u32,
+    /// Messages published into, delivered from and acked on the queue so far.
+    pub flow: Flow,
 }
 
 /// What the inspector shows of one message.
@@ -80,7 +97,8 @@ pub struct MessageInfo {
 pub struct Playback {
     history: History,
     live: Live,
-    checkpoints: Vec<(u64, Live)>,
+    meter: FlowMeter,
+    checkpoints: Vec<(u64, Live, FlowMeter)>,
     check_interval: u64,
     events: VecDeque<SimEvent>,
     series: BTreeMap<Arc<str>, Vec<Sample>>,
@@ -142,7 +160,8 @@ impl Playback {
         Playback {
             history: History::new(Simulator::new(config)),
             live: Live::default(),
-            checkpoints: vec![(0, Live::default())],
+            meter: FlowMeter::default(),
+            checkpoints: vec![(0, Live::default(), FlowMeter::default())],
             check_interval: 128,
             events: VecDeque::new(),
             series: BTreeMap::new(),
@@ -211,6 +230,19 @@ impl Playback {
         &self.series
     }
 
+    /// Per-second rates of `queue` over buckets of virtual time up to now (see
+    /// [`crate::sim::rates`]), and the bucket width in ms.
+    pub fn rates_of(&self, queue: &str, buckets: usize) -> (Vec<RatePoint>, u64) {
+        let end = self.sim().now().ms();
+        let width = bucket_ms(end, buckets);
+        let samples: Vec<(u64, Flow)> = self
+            .series
+            .get(queue)
+            .map(|l| l.iter().map(|s| (s.t, s.flow)).collect())
+            .unwrap_or_default();
+        (rates(&samples, end, width), width)
+    }
+
     /// The first message of the dead-letter chain `m` belongs to (for its colour).
     pub fn root(&self, mut m: MessageId) -> MessageId {
         for _ in 0..64 {
@@ -247,13 +279,15 @@ impl Playback {
                 self.events.pop_front();
             }
         }
-        self.sample(e);
+        let flowed = self.meter.apply(e);
+        self.sample(e, flowed);
         let pos = e.index + 1;
         self.furthest = self.furthest.max(pos);
         if pos.is_multiple_of(self.check_interval)
-            && self.checkpoints.last().is_none_or(|(p, _)| *p < pos)
+            && self.checkpoints.last().is_none_or(|(p, _, _)| *p < pos)
         {
-            self.checkpoints.push((pos, self.live.clone()));
+            self.checkpoints
+                .push((pos, self.live.clone(), self.meter.clone()));
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut i = 0;
                 self.checkpoints.retain(|_| {
@@ -274,16 +308,20 @@ impl Playback {
         }
     }
 
-    fn sample(&mut self, e: &SimEvent) {
+    fn sample(&mut self, e: &SimEvent, flowed: Vec<Arc<str>>) {
         use Explanation as E;
-        let queues: Vec<Arc<str>> = match &e.what {
+        let mut queues: Vec<Arc<str>> = match &e.what {
             E::Enqueued { queue, .. }
             | E::Requeued { queue, .. }
             | E::Delivered { queue, .. }
             | E::Expired { queue, .. }
             | E::Dropped { queue, .. }
             | E::DeadLettered { queue, .. }
-            | E::QueueDeleted { queue } => vec![queue.clone()],
+            | E::QueueDeleted { queue }
+            | E::Edited {
+                change: crate::sim::Change::QueueDeleted { name: queue, .. },
+                ..
+            } => vec![queue.clone()],
             E::Acked { .. }
             | E::Nacked { .. }
             | E::Rejected { .. }
@@ -299,16 +337,22 @@ impl Playback {
             }
             _ => Vec::new(),
         };
+        for q in flowed {
+            if !queues.contains(&q) {
+                queues.push(q);
+            }
+        }
         if queues.is_empty() {
             return;
         }
         let counts = self.live.counts();
         for q in queues {
             let (ready, unacked) = counts.queues.get(&q).copied().unwrap_or((0, 0));
+            let flow = self.meter.get(&q);
             let list = self.series.entry(q).or_default();
             if list
                 .last()
-                .is_some_and(|s| s.ready == ready && s.unacked == unacked)
+                .is_some_and(|s| s.ready == ready && s.unacked == unacked && s.flow == flow)
             {
                 continue;
             }
@@ -317,6 +361,7 @@ impl Playback {
                 t: e.time.ms(),
                 ready,
                 unacked,
+                flow,
             });
             if list.len() > MAX_SAMPLES {
                 let mut i = 0;
@@ -335,12 +380,36 @@ impl Playback {
         Some(e)
     }
 
+    /// Edits the running topology here (see [`crate::sim::History::edit`]) and runs the
+    /// edit's own events, so the log shows it at once; returns how many ran. The edit lands
+    /// between two agenda items: the rest of the current one is run first. What was folded
+    /// beyond this point (after a step back) belongs to a future that no longer happens.
+    pub fn edit(&mut self, actions: Vec<crate::sim::Action>) -> usize {
+        while self.sim().pending_events() > 0 {
+            if self.step().is_none() {
+                break;
+            }
+        }
+        let pos = self.position();
+        self.furthest = pos;
+        self.checkpoints.retain(|(p, _, _)| *p <= pos);
+        self.history.edit(actions);
+        let n = self.sim().pending_events();
+        for _ in 0..n {
+            self.step();
+        }
+        self.wait_ms = 0.0;
+        n
+    }
+
     /// Runs until the next event's message (and its dead-letter copies) settles.
     pub fn step_over(&mut self) -> Vec<SimEvent> {
         let Some(first) = self.step() else {
             return Vec::new();
         };
-        let mut follow: BTreeSet<MessageId> = first.message().into_iter().collect();
+        // extend, not collect: collecting into a BTree links a stable sort for the type.
+        let mut follow: BTreeSet<MessageId> = BTreeSet::new();
+        follow.extend(first.message());
         let mut out = vec![first];
         while (out.len() as u64) < MAX_RUN && !self.sim().settled(&follow) {
             let Some(e) = self.step() else { break };
@@ -368,24 +437,26 @@ impl Playback {
     pub fn seek(&mut self, n: u64) {
         let pos = self.position();
         if n < pos {
-            let (cp, live) = self
+            let (cp, live, meter) = self
                 .checkpoints
                 .iter()
                 .rev()
-                .find(|(p, _)| *p <= n)
+                .find(|(p, _, _)| *p <= n)
                 .cloned()
-                .unwrap_or((0, Live::default()));
+                .unwrap_or_default();
             self.history.seek(cp);
             self.live = live;
+            self.meter = meter;
             while self.events.back().is_some_and(|e| e.index >= n) {
                 self.events.pop_back();
             }
+            // From the checkpoint, not from `n`: the replay below samples those events again.
             for list in self.series.values_mut() {
-                while list.last().is_some_and(|s| s.index >= n) {
+                while list.last().is_some_and(|s| s.index >= cp) {
                     list.pop();
                 }
             }
-            self.checkpoints.retain(|(p, _)| *p <= cp);
+            self.checkpoints.retain(|(p, _, _)| *p <= cp);
         }
         while self.position() < n {
             if self.step().is_none() {
@@ -432,9 +503,12 @@ impl Playback {
             let gap = self
                 .sim()
                 .next_wakeup()
-                .map_or(0.0, |w| w.ms().saturating_sub(e.time.ms()) as f64)
-                .min(MAX_GAP_MS);
-            self.wait_ms = cost(&e).max(gap);
+                .map(|w| w.ms().saturating_sub(e.time.ms()) as f64);
+            self.wait_ms = match gap {
+                // Fast-forward through a burst: what happens at one virtual instant overlaps.
+                Some(g) if g == 0.0 && self.speed >= BURST_SPEED => cost(&e) / self.speed,
+                g => cost(&e).max(g.unwrap_or(0.0).min(MAX_GAP_MS)),
+            };
             out.push(e);
             if out.len() > 10_000 {
                 break;
@@ -446,6 +520,15 @@ impl Playback {
     /// Presentation ms of an event's animation (token travel), at 1×.
     pub fn duration_of(e: &SimEvent) -> f64 {
         cost(e)
+    }
+
+    /// Wall ms a token of `e` travels at the current speed.
+    pub fn travel_ms(&self, e: &SimEvent) -> f64 {
+        if self.speed >= BURST_SPEED {
+            cost(e) / FAST_TRAVEL_SPEED
+        } else {
+            cost(e) / self.speed.max(0.01)
+        }
     }
 
     /// Everything the inspector shows of message `m`.
@@ -715,6 +798,39 @@ mod tests {
     }
 
     #[test]
+    fn fast_forward_overlaps_a_burst_but_a_lesson_speed_shows_one_event_at_a_time() {
+        // Wall ms Play needs to run the first `n` events of the one-instant burst.
+        let wall_for = |speed: f64, n: u64| {
+            let mut p = pb("publish-subscribe");
+            p.speed = speed;
+            p.playing = true;
+            let mut t = 0.0;
+            while p.position() < n && t < 600_000.0 {
+                p.tick(1000.0 / 60.0);
+                t += 1000.0 / 60.0;
+            }
+            t
+        };
+        // The first few events (subscriptions, a publish and its fanout) share t = 0.
+        let n = 6;
+        let slow = wall_for(4.0, n);
+        let fast = wall_for(64.0, n);
+        // At 4×: at least 5 minor/hop waits one after another.
+        assert!(slow >= 5.0 * MINOR_MS / 4.0, "{slow}");
+        // At 64× the same-instant events overlap: far less than 64/4 = 16 times faster only.
+        assert!(fast * 16.0 < slow, "{fast} vs {slow}");
+        let mut p = pb("hello-world");
+        p.speed = 64.0;
+        let e = p.step().unwrap();
+        assert_eq!(
+            p.travel_ms(&e),
+            Playback::duration_of(&e) / FAST_TRAVEL_SPEED
+        );
+        p.speed = 8.0;
+        assert_eq!(p.travel_ms(&e), Playback::duration_of(&e) / 8.0);
+    }
+
+    #[test]
     fn step_over_settles_the_message() {
         let mut p = pb("hello-world");
         // Skip the subscription.
@@ -751,6 +867,32 @@ mod tests {
         assert!(texts.iter().any(|t| t.contains("published")), "{texts:?}");
         assert!(texts.iter().any(|t| t.contains("dead-letter")), "{texts:?}");
         assert_eq!(p.root(copy), info.parent.map(|x| p.root(x)).unwrap_or(copy));
+    }
+
+    #[test]
+    fn rates_after_stepping_back_equal_a_fresh_run_to_the_same_point() {
+        let mut p = pb("work-queues");
+        p.run_to_idle();
+        let end = p.position();
+        let (all, _) = p.rates_of("task_queue", 30);
+        let published: f64 = all.iter().map(|r| r.published).sum();
+        assert!(published > 0.0, "{all:?}");
+        let mid = end / 2;
+        p.seek(mid);
+        let mut fresh = pb("work-queues");
+        fresh.seek(mid);
+        assert_eq!(
+            p.rates_of("task_queue", 30),
+            fresh.rates_of("task_queue", 30)
+        );
+        assert_eq!(
+            p.series(),
+            fresh.series(),
+            "no sample twice after a seek back"
+        );
+        assert_ne!(p.rates_of("task_queue", 30).0, all);
+        p.seek(end);
+        assert_eq!(p.rates_of("task_queue", 30).0, all);
     }
 
     #[test]

@@ -372,7 +372,8 @@ pub fn tokens_for(
         E::ConsumerCancelled { .. }
         | E::ChannelClosed { .. }
         | E::QueueDeleted { .. }
-        | E::BrokerRestarted { .. } => {}
+        | E::BrokerRestarted { .. }
+        | E::Edited { .. } => {}
     }
     out
 }

@@ -17,7 +17,10 @@ use super::text::{PB_BACK, PB_END, PB_OVER, PB_PAUSE, PB_PLAY, PB_RESET, PB_STEP
 use super::tokens::{hue, label};
 use crate::broker::MessageId;
 use crate::scenario::Point;
+use crate::scenario::model::{DestinationType, Scenario};
 use crate::sim::Explanation;
+use crate::sim::explain::{Hop, Why};
+use crate::sim::rates::RatePoint;
 use crate::ui::editor::ops::{NODE_H, NODE_W};
 use crate::ui::icons;
 
@@ -115,6 +118,12 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             <input type="range" class="pb-scrubber" min="0" max={end.to_string()} value={pos.to_string()}
                 step="1" aria-label={t("Timeline")} aria-valuetext={status.clone()} oninput={onscrub} />
             <output class="pb-status" aria-live="off">{ status }</output>
+            { c.notice.as_ref().map(|why| html! {
+                <p class="pb-notice" role="status">{ crate::ui::i18n::tr_with(
+                    "editor.restart.notice",
+                    &[("reason", &why.text(pb.lang()))],
+                ) }</p>
+            }).unwrap_or_default() }
         </div>
     }
 }
@@ -250,32 +259,102 @@ fn polyline(
     s
 }
 
-/// Per-queue depth over virtual time: ready (solid) and unacked (dashed).
+/// Buckets of virtual time in a rate chart.
+const RATE_BUCKETS: usize = 30;
+
+/// One rate as a step line over the buckets of a chart `w` wide and `h` high.
+fn rate_line(r: &[RatePoint], w: f64, h: f64, max: f64, f: fn(&RatePoint) -> f64) -> String {
+    let mut s = String::new();
+    let n = r.len().max(1) as f64;
+    // The top 13 units hold the peak's label.
+    let y = |v: f64| h - v / max.max(1e-9) * (h - 15.0) - 2.0;
+    for (i, p) in r.iter().enumerate() {
+        for x in [i as f64 / n * w, (i + 1) as f64 / n * w] {
+            s.push(' ');
+            crate::ui::num::push_fixed(&mut s, x, 1);
+            s.push(',');
+            crate::ui::num::push_fixed(&mut s, y(f(p)), 1);
+        }
+    }
+    s
+}
+
+fn rate_text(v: f64) -> String {
+    crate::ui::num::fixed(v, if v < 10.0 { 1 } else { 0 })
+}
+
+/// Per-queue depth over virtual time, ready (solid) and unacked (dashed), and under it the
+/// queue's rates per virtual second: published into it, delivered from it, acked.
 pub fn depth_chart(c: &Controller) -> Html {
     let series = c.pb.series();
     let t_end = c.pb.sim().now().ms().max(1);
-    let (w, h) = (220.0, 44.0);
-    let charts = series
+    let (w, h) = (200.0, 40.0);
+    let mut width_ms = 1000;
+    let charts: Vec<Html> = series
         .iter()
         .filter(|(_, s)| !s.is_empty())
         .take(6)
         .map(|(q, s)| {
             let max = s.iter().map(|x| x.ready.max(x.unacked)).max().unwrap_or(0).max(1);
             let last = s.last().map_or((0, 0), |x| (x.ready, x.unacked));
+            let (r, width) = c.pb.rates_of(q, RATE_BUCKETS);
+            width_ms = width;
+            let rmax = r
+                .iter()
+                .map(|p| p.published.max(p.delivered).max(p.acked))
+                .fold(0.0, f64::max);
+            // The bucket still filling would read as a drop: quote the last complete one.
+            let now = r.len().checked_sub(2).and_then(|i| r.get(i)).or(r.last());
+            let (rp, rd, ra) = now.map_or((0.0, 0.0, 0.0), |p| (p.published, p.delivered, p.acked));
+            let rates_now = crate::ui::i18n::tr_with(
+                "playback.rates_now",
+                &[
+                    ("published", &rate_text(rp)),
+                    ("delivered", &rate_text(rd)),
+                    ("acked", &rate_text(ra)),
+                ],
+            );
+            let rates_max = crate::ui::i18n::tr_with("playback.rates_max", &[("max", &rate_text(rmax))]);
             html! {
                 <figure class="depth">
                     <figcaption><span class="mono">{ q.to_string() }</span>
-                        { format!(" {} {} \u{b7} {} {} \u{b7} {} {max}", last.0, t("ready"), last.1, t("unacked"), t("max")) }</figcaption>
-                    <svg viewBox="0 0 220 44" width="220" height="44" role="img"
-                        aria-label={format!("{} {q}", t("Depth over time of queue"))}>
-                        <polyline class="depth-ready" points={polyline(s, w, h, t_end, max, |x| x.ready)} />
-                        <polyline class="depth-unacked" points={polyline(s, w, h, t_end, max, |x| x.unacked)} />
-                    </svg>
+                        { format!(" {} {} \u{b7} {} {} \u{b7} {} {max}", last.0, t("ready"), last.1, t("unacked"), t("max")) }
+                        <span class="rates-now">{ rates_now }</span></figcaption>
+                    <div class="depth-row">
+                        <svg viewBox="0 0 200 40" width="200" height="40" preserveAspectRatio="none" role="img"
+                            aria-label={format!("{} {q}", t("Depth over time of queue"))}>
+                            <polyline class="depth-ready" points={polyline(s, w, h, t_end, max, |x| x.ready)} />
+                            <polyline class="depth-unacked" points={polyline(s, w, h, t_end, max, |x| x.unacked)} />
+                        </svg>
+                        <svg class="rates" viewBox="0 0 200 40" width="200" height="40" preserveAspectRatio="none" role="img"
+                            aria-label={crate::ui::i18n::tr_with("playback.rates_of", &[("queue", q)])}>
+                            <title>{ rates_max.clone() }</title>
+                            <polyline class="rate-published" points={rate_line(&r, w, h, rmax, |p| p.published)} />
+                            <polyline class="rate-delivered" points={rate_line(&r, w, h, rmax, |p| p.delivered)} />
+                            <polyline class="rate-acked" points={rate_line(&r, w, h, rmax, |p| p.acked)} />
+                            <text class="rate-peak" x="196" y="10">{ rates_max }</text>
+                        </svg>
+                    </div>
                 </figure>
             }
-        });
+        })
+        .collect();
+    let legend = (!charts.is_empty()).then(|| {
+        let secs = crate::ui::num::fixed(width_ms as f64 / 1000.0, 0);
+        html! {
+            <p class="chart-legend">
+                <span class="key depth-ready">{ t("ready") }</span>
+                <span class="key depth-unacked">{ t("unacked") }</span>
+                <span class="key rate-published">{ crate::ui::i18n::tr("playback.published") }</span>
+                <span class="key rate-delivered">{ crate::ui::i18n::tr("playback.delivered") }</span>
+                <span class="key rate-acked">{ crate::ui::i18n::tr("playback.acked") }</span>
+                <span class="unit">{ crate::ui::i18n::tr_with("playback.rate_unit", &[("secs", &secs)]) }</span>
+            </p>
+        }
+    });
     html! {
-        <div class="depth-charts" aria-label={t("Queue depth over time")}>
+        <div class="depth-charts" aria-label={crate::ui::i18n::tr("playback.charts")}>
+            { legend.unwrap_or_default() }
             { for charts }
         </div>
     }
@@ -284,7 +363,13 @@ pub fn depth_chart(c: &Controller) -> Html {
 /// The overlay over the diagram: ready and unacked messages as coloured chips (click one to
 /// inspect it), each consumer's prefetch credit, the binding the last route matched, and the
 /// token group the frame loop draws into.
-pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callback<Cmd>) -> Html {
+pub fn overlay(
+    c: &Controller,
+    scenario: &Scenario,
+    view_box: String,
+    tokens: &NodeRef,
+    send: &Callback<Cmd>,
+) -> Html {
     let pos = &c.positions;
     let live = c.pb.live();
     let config = c.pb.sim().config();
@@ -349,15 +434,13 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
                 x={f1(at.x)} y={f1(at.y + NODE_H / 2.0 + 18.0)}>{ credit }</text>
         });
     }
-    // The binding(s) the last event used, drawn over the edge with the reason.
+    // A hop with no binding of its own on the diagram (the default exchange's implicit one) is
+    // highlighted here; bindings flash on the canvas's own edges (see [`matched_bindings`]).
     if let Some(e) = c.pb.last_event() {
-        let hops = match &e.what {
-            Explanation::Routed { hops, .. } | Explanation::DeadLettered { hops, .. } => {
-                hops.as_slice()
+        for h in hops_of(&e.what) {
+            if binding_of(scenario, h).is_some() {
+                continue;
             }
-            _ => &[],
-        };
-        for h in hops {
             let from = pos.get(&format!("exchange:{}", h.exchange));
             let key = if h.to_exchange {
                 format!("exchange:{}", h.destination)
@@ -370,8 +453,8 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
                     crate::ui::canvas::geometry::clip_to_box(*b, *a),
                 );
                 items.push(html! {
-                    <line class="flash" x1={f1(a2.x)} y1={f1(a2.y)}
-                        x2={f1(b2.x)} y2={f1(b2.y)} />
+                    <line class={classes!("flash", if e.index % 2 == 0 { "fa" } else { "fb" })}
+                        x1={f1(a2.x)} y1={f1(a2.y)} x2={f1(b2.x)} y2={f1(b2.y)} />
                 });
             }
         }
@@ -392,6 +475,50 @@ pub fn overlay(c: &Controller, view_box: String, tokens: &NodeRef, send: &Callba
                 <g class="tokens" ref={tokens.clone()}></g>
             </svg>
         </>
+    }
+}
+
+fn hops_of(e: &Explanation) -> &[Hop] {
+    match e {
+        Explanation::Routed { hops, .. } | Explanation::DeadLettered { hops, .. } => hops,
+        _ => &[],
+    }
+}
+
+/// The scenario's binding (index into `topology.bindings`) that a routing hop went through.
+fn binding_of(scenario: &Scenario, h: &Hop) -> Option<usize> {
+    let key = match &h.why {
+        Why::Direct { binding_key } | Why::Topic { binding_key, .. } => Some(binding_key.as_str()),
+        Why::Fanout | Why::Headers { .. } => None,
+        Why::DefaultExchange { .. } | Why::Alternate => return None,
+    };
+    let dest = if h.to_exchange {
+        DestinationType::Exchange
+    } else {
+        DestinationType::Queue
+    };
+    scenario.topology.bindings.iter().position(|b| {
+        b.source == h.exchange
+            && b.destination == h.destination
+            && b.destination_type == dest
+            && key.is_none_or(|k| b.routing_key == k)
+    })
+}
+
+/// The bindings the current event routed through, for the canvas to flash, and the phase
+/// (alternating per event) that restarts the flash when the same binding matches again.
+pub fn matched_bindings(c: &Controller, scenario: &Scenario) -> (Vec<usize>, bool) {
+    match c.pb.last_event() {
+        Some(e) => {
+            let mut out: Vec<usize> = hops_of(&e.what)
+                .iter()
+                .filter_map(|h| binding_of(scenario, h))
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            (out, e.index % 2 == 1)
+        }
+        None => (Vec::new(), false),
     }
 }
 
@@ -432,6 +559,42 @@ fn involved(e: &Explanation) -> Vec<String> {
         | E::ConfirmNack { producer, .. } => {
             vec![format!("producer:{}", producer.id)]
         }
+        E::Edited { change, .. } => {
+            use crate::sim::Change as C;
+            match change {
+                C::ExchangeDeclared { name, .. } | C::ExchangeDeleted { name } => {
+                    vec![format!("exchange:{name}")]
+                }
+                C::QueueDeclared { name } | C::QueueDeleted { name, .. } => {
+                    vec![format!("queue:{name}")]
+                }
+                C::BindingAdded {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                }
+                | C::BindingRemoved {
+                    source,
+                    destination,
+                    to_exchange,
+                    ..
+                } => vec![
+                    format!("exchange:{source}"),
+                    if *to_exchange {
+                        format!("exchange:{destination}")
+                    } else {
+                        format!("queue:{destination}")
+                    },
+                ],
+                C::ConsumerAdded { consumer, .. } | C::ConsumerRemoved { consumer, .. } => {
+                    vec![format!("consumer:{}", consumer.id)]
+                }
+                C::ProducerAdded { producer, .. } | C::ProducerRemoved { producer } => {
+                    vec![format!("producer:{}", producer.id)]
+                }
+            }
+        }
         _ => Vec::new(),
     }
 }
@@ -442,11 +605,14 @@ pub fn positions(
     to_draw: &dyn Fn(Point) -> Point,
     scenario: &crate::scenario::Scenario,
 ) -> BTreeMap<String, Point> {
-    let mut pos: BTreeMap<String, Point> = graph
-        .nodes
-        .iter()
-        .map(|n| (n.id.to_string(), to_draw(n.at)))
-        .collect();
+    // extend, not collect: collecting into a BTree links a stable sort for the type.
+    let mut pos: BTreeMap<String, Point> = BTreeMap::new();
+    pos.extend(
+        graph
+            .nodes
+            .iter()
+            .map(|n| (n.id.to_string(), to_draw(n.at))),
+    );
     for c in &scenario.consumers {
         if let Some(q) = pos.get(&format!("queue:{}", c.queue)).copied() {
             pos.insert(format!("consumer-queue:{}", c.id), q);
