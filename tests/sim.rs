@@ -1,6 +1,7 @@
 //! Simulator integration tests: golden traces of every preset, the work-queues lesson checked
 //! from events, determinism, bounded runs, step over, seek/step back, broker restart.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use warren::broker::{BasicProperties, FieldTable};
@@ -522,5 +523,383 @@ fn broker_restart_keeps_durable_queues_and_persistent_messages() {
     assert_eq!(
         sim.broker().queue_by_name("transient").unwrap().ready_len(),
         0
+    );
+}
+
+// ---- lesson facts of the presets, read from their events --------------------------------------
+
+fn preset(name: &str) -> String {
+    presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("preset {name} missing"))
+}
+
+fn published_with_key(events: &[SimEvent], key: &str) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(m),
+                routing_key,
+                ..
+            } if &**routing_key == key => Some(m.0),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn delayed_retry_shows_a_failure_waiting_expiring_and_then_acked_early() {
+    let events = events_of(&preset("delayed-retry"));
+    let first_failure = events
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::Nacked { failed: true, .. }))
+        .expect("some order fails");
+    assert!(
+        first_failure < 10,
+        "the retry loop should start early, first failure at event #{first_failure}"
+    );
+    let Explanation::Nacked { message, .. } = &events[first_failure].what else {
+        unreachable!()
+    };
+    // Follow the failed order through its dead-lettered copies until it is acked.
+    let (mut current, mut waited, mut expired, mut rounds) = (message.0, false, false, 0);
+    let acked = loop {
+        let next = events.iter().find_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                message,
+                copy,
+                queues,
+                ..
+            } if message.0 == current => Some((copy.0, queues.clone())),
+            _ => None,
+        });
+        let Some((copy, queues)) = next else {
+            break events.iter().any(
+                |e| matches!(&e.what, Explanation::Acked { message, .. } if message.0 == current),
+            );
+        };
+        if queues.iter().any(|q| &**q == "orders.wait") {
+            waited = true;
+            expired |= events.iter().any(|e| {
+                matches!(&e.what, Explanation::Expired { message, queue, .. }
+                    if message.0 == copy && &**queue == "orders.wait")
+            });
+        }
+        current = copy;
+        rounds += 1;
+        assert!(rounds < 100, "dead-letter chain does not end");
+    };
+    assert!(waited, "the failed order never reached orders.wait");
+    assert!(expired, "the failed order never expired in orders.wait");
+    assert!(acked, "the retried order is never acked");
+    // Every order is eventually processed, and one of them needs more than one retry.
+    let acks = events
+        .iter()
+        .filter(|e| matches!(&e.what, Explanation::Acked { .. }))
+        .count();
+    assert_eq!(acks, 5);
+    let max_count = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered { x_death, .. } => Some(x_death.count),
+            _ => None,
+        })
+        .max();
+    assert!(
+        max_count >= Some(2),
+        "x-death count never grows: {max_count:?}"
+    );
+}
+
+#[test]
+fn topics_deliver_lazy_pink_rabbit_once_and_drop_the_unmatched_keys() {
+    let events = events_of(&preset("topics"));
+    let pink = published_with_key(&events, "lazy.pink.rabbit");
+    assert_eq!(pink.len(), 1);
+    let to: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Delivered { message, queue, .. } if message.0 == pink[0] => {
+                Some(queue.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(to, ["Q2"], "lazy.pink.rabbit matches two bindings of Q2");
+    for key in ["quick.brown.fox", "orange", "quick.orange.new.rabbit"] {
+        let m = published_with_key(&events, key);
+        assert_eq!(m.len(), 1, "{key}");
+        assert!(
+            events.iter().any(
+                |e| matches!(&e.what, Explanation::NotRouted { message, .. } if message.0 == m[0])
+            ),
+            "{key} should match nothing"
+        );
+    }
+}
+
+#[test]
+fn work_queues_preset_survives_a_broker_restart_only_when_durable_and_persistent() {
+    let script = r#"[{"at_ms": 2500, "action": "restart_broker"}]"#;
+    let restart_of = |text: &str| {
+        let events = events_of(text);
+        events
+            .iter()
+            .find_map(|e| match &e.what {
+                Explanation::BrokerRestarted {
+                    kept_messages,
+                    lost_messages,
+                    ..
+                } => Some((*kept_messages, *lost_messages)),
+                _ => None,
+            })
+            .expect("restart event")
+    };
+    let (kept, lost) = restart_of(&work_queues(1, script));
+    assert!(kept > 0, "no task was waiting at the restart");
+    assert_eq!(lost, 0);
+    let mut v: serde_json::Value = serde_json::from_str(&work_queues(1, script)).unwrap();
+    v["producers"][0]["properties"]["delivery_mode"] = 1.into();
+    let (kept, lost) = restart_of(&v.to_string());
+    assert_eq!(kept, 0);
+    assert!(lost > 0, "transient tasks should be lost");
+}
+
+#[test]
+fn rpc_replies_reach_the_callback_queue_with_the_requests_correlation_id() {
+    let events = events_of(&preset("rpc"));
+    let replies: Vec<(u64, u64, Option<String>)> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::ReplyPublished {
+                message: Some(reply),
+                request,
+                correlation_id,
+                ..
+            } => Some((request.0, reply.0, correlation_id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies.len(), 3, "{replies:?}");
+    for (n, (request, reply, correlation_id)) in replies.iter().enumerate() {
+        let published = events.iter().any(|e| {
+            matches!(&e.what, Explanation::Published { message: Some(m), number, .. }
+                if m.0 == *request && *number == n as u64 + 1)
+        });
+        assert!(published, "request {request} is not request {}", n + 1);
+        assert_eq!(
+            correlation_id.as_deref(),
+            Some(&*format!("request-{}", n + 1))
+        );
+        let to_client = events.iter().any(|e| {
+            matches!(&e.what, Explanation::Delivered { message, queue, consumer, .. }
+                if message.0 == *reply && &**queue == "amq.gen-callback"
+                    && &*consumer.id == "rpc_client_replies")
+        });
+        assert!(
+            to_client,
+            "reply {reply} never reached the client's callback queue"
+        );
+    }
+}
+
+#[test]
+fn publish_subscribe_copies_every_message_to_both_exclusive_queues() {
+    let text = preset("publish-subscribe");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for q in v["topology"]["queues"].as_array().unwrap() {
+        assert_eq!(q["exclusive"], true, "{q}");
+        assert_eq!(q["server_named"], true, "{q}");
+    }
+    let events = events_of(&text);
+    let published = published_with_key(&events, "");
+    assert_eq!(published.len(), 5);
+    for m in published {
+        let receivers: Vec<String> = events
+            .iter()
+            .filter_map(|e| match &e.what {
+                Explanation::Delivered {
+                    message, consumer, ..
+                } if message.0 == m => Some(consumer.id.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(receivers, ["receiver1", "receiver2"], "m{m}");
+    }
+}
+
+/// The queues each publish of `producer` (or of any producer) was routed to, in publish order.
+fn routes(events: &[SimEvent], producer: Option<&str>) -> Vec<(String, Vec<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(m),
+                producer: p,
+                routing_key,
+                ..
+            } if producer.is_none_or(|id| &*p.id == id) => Some((m.0, routing_key.to_string())),
+            _ => None,
+        })
+        .map(|(m, key)| {
+            let mut queues: Vec<String> = events
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Explanation::Routed {
+                        message, queues, ..
+                    } if message.0 == m => Some(
+                        queues
+                            .iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<String>>(),
+                    ),
+                    _ => None,
+                })
+                .flatten()
+                .collect::<Vec<String>>();
+            queues.sort();
+            (key, queues)
+        })
+        .collect()
+}
+
+#[test]
+fn routing_sends_error_to_both_queues_and_info_warning_to_screen_only() {
+    let events = events_of(&preset("routing"));
+    let all = routes(&events, None);
+    assert_eq!(all.len(), 6);
+    for (key, queues) in all {
+        let expected: &[&str] = if key == "error" {
+            &["amq.gen-disk", "amq.gen-screen"]
+        } else {
+            &["amq.gen-screen"]
+        };
+        assert_eq!(queues, expected, "{key}");
+    }
+}
+
+#[test]
+fn dead_lettering_shows_both_a_rejected_and_an_expired_death() {
+    let events = events_of(&preset("dead-lettering"));
+    let deaths: Vec<(&str, String)> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                x_death, queues, ..
+            } if queues.iter().any(|q| &**q == "dead_letters") => {
+                Some((x_death.reason, x_death.queue.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        deaths.contains(&("rejected", "work_queue".into())),
+        "{deaths:?}"
+    );
+    assert!(
+        deaths.contains(&("expired", "slow_queue".into())),
+        "{deaths:?}"
+    );
+}
+
+#[test]
+fn exchange_to_exchange_and_alternate_and_headers_route_as_their_lessons_say() {
+    let events = events_of(&preset("exchange-to-exchange"));
+    for (key, queues) in routes(&events, None) {
+        let expected: &[&str] = if key.starts_with("order.") {
+            &["audit_log", "billing"]
+        } else {
+            &["audit_log"]
+        };
+        assert_eq!(queues, expected, "{key}");
+    }
+
+    let events = events_of(&preset("alternate-exchange"));
+    let asia = routes(&events, None)
+        .into_iter()
+        .filter(|(k, _)| k == "asia")
+        .collect::<Vec<_>>();
+    assert_eq!(asia.len(), 2);
+    for (_, queues) in asia {
+        assert_eq!(queues, ["unrouted_orders"]);
+    }
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(&e.what, Explanation::ToAlternate { .. }))
+    );
+
+    let events = events_of(&preset("headers-exchange"));
+    for (producer, queue) in [
+        ("pdf_report", "pdf_reports"),
+        ("zip_report", "zip_or_logs"),
+        ("pdf_log", "zip_or_logs"),
+    ] {
+        let r = routes(&events, Some(producer));
+        assert_eq!(r.len(), 2, "{producer}");
+        for (_, queues) in r {
+            assert_eq!(queues, [queue], "{producer}");
+        }
+    }
+}
+
+#[test]
+fn max_length_shows_each_overflow_mode() {
+    let events = events_of(&preset("max-length"));
+    let nacks = events
+        .iter()
+        .filter(|e| matches!(&e.what, Explanation::ConfirmNack { .. }))
+        .count();
+    assert_eq!(nacks, 3, "messages 4 to 6 are refused and nacked");
+    let maxlen_from: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::DeadLettered {
+                x_death, queues, ..
+            } if x_death.reason == "maxlen" && queues.iter().any(|q| &**q == "overflowed") => {
+                Some(x_death.queue.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        maxlen_from.into_iter().collect::<Vec<_>>(),
+        ["drop_head", "reject_publish_dlx"]
+    );
+    let refused = events.iter().any(|e| {
+        matches!(&e.what, Explanation::Dropped { queue, why: warren::sim::explain::DropWhy::RejectPublish, .. }
+            if &**queue == "reject_publish")
+    });
+    assert!(refused);
+}
+
+#[test]
+fn priority_queue_lets_the_high_burst_overtake_waiting_low_messages() {
+    let events = events_of(&preset("priority-queue"));
+    let producer_of = |m: u64| {
+        events.iter().find_map(|e| match &e.what {
+            Explanation::Published {
+                message: Some(x),
+                producer,
+                ..
+            } if x.0 == m => Some(producer.id.to_string()),
+            _ => None,
+        })
+    };
+    let order: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.what {
+            Explanation::Delivered { message, .. } => producer_of(message.0),
+            _ => None,
+        })
+        .collect();
+    assert!(order.len() >= 6, "{order:?}");
+    assert_eq!(order[0], "low");
+    assert!(
+        order[1..6].iter().all(|p| p == "high"),
+        "after the first low job the five high ones: {order:?}"
     );
 }

@@ -3,7 +3,8 @@
 //! Owns: reading `?embed`, `&autoplay`, `&readonly` from the page URL; validating messages
 //! from the host page (`{type: "warren:load", scenario}`, `warren:play`, `warren:pause`,
 //! `warren:step`); the `warren:event` messages the embed posts back (lifecycle events here,
-//! one per simulation event via `menu::forward_events`). Every message is untrusted:
+//! one per simulation event via `menu::forward_events`, and after "Run to idle" its last events
+//! plus one `run_to_idle` summary via `menu::forward_run`). Every message is untrusted:
 //! anything unknown or malformed is ignored, a scenario is read with the same limits as a file or
 //! a link. Must not be imported by `broker`, `sim` or `scenario`.
 

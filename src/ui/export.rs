@@ -67,7 +67,7 @@ pub fn diagram_svg() -> Result<(String, f64, f64), String> {
         }
     }
     if x0 > x1 {
-        return Err("the diagram is empty".into());
+        return Err(super::i18n::tr("shell.export_empty").into());
     }
     let (x, y) = (x0 - MARGIN, y0 - MARGIN);
     let (w, h) = (x1 - x0 + 2.0 * MARGIN, y1 - y0 + 2.0 * MARGIN);
@@ -208,7 +208,10 @@ pub fn save_png(
         let (url, done) = (url.clone(), Rc::clone(&done));
         move |_| {
             let _ = web_sys::Url::revoke_object_url(&url);
-            finish(&done, Err("the browser could not read the SVG".into()));
+            finish(
+                &done,
+                Err(super::i18n::tr("shell.export_undrawable").into()),
+            );
         }
     });
     let img2 = img.clone();
@@ -227,7 +230,7 @@ pub fn save_png(
         let _ = web_sys::Url::revoke_object_url(&url);
         let result = match drawn {
             Some(data_url) => download_url(&data_url, &name),
-            None => Err("the browser could not draw the picture".into()),
+            None => Err(super::i18n::tr("shell.export_undrawable").into()),
         };
         finish(&done, result);
     });

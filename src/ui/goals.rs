@@ -25,6 +25,10 @@ fn sim_lang(lang: Lang) -> crate::sim::Lang {
 pub struct GoalsProps {
     /// The open document (its lesson's goals are shown).
     pub doc: Rc<Scenario>,
+    /// Under the inspector of a selected node: one bar with the Check button and the result,
+    /// the goal list folded away, so a teacher can edit and check without leaving the node.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// The goal list and the Check button; nothing for a lesson without goals.
@@ -75,14 +79,28 @@ pub fn goals_view(props: &GoalsProps) -> Html {
             ("passed", &passed.to_string()), ("total", &v.len().to_string())]) }</p> }
         }
     });
+    // Compact (under a selected node's inspector): the list folds away and opens by itself
+    // once a check finds something still wrong.
+    let list = html! { <ul class="goal-list">{ for items }</ul> };
+    let list = if props.compact {
+        let failing = current.is_some_and(|v| v.iter().any(|v| !v.passed()));
+        html! {
+            <details open={failing}>
+                <summary>{ tr("shell.goals_show") }</summary>
+                { list }
+            </details>
+        }
+    } else {
+        list
+    };
     html! {
-        <section class="lesson-goals" aria-labelledby="goals-title">
-            <h3 id="goals-title">{ tr("goals.title") }</h3>
-            <ul class="goal-list">{ for items }</ul>
-            <div class="goal-actions">
+        <section class={if props.compact { "lesson-goals goals-compact" } else { "lesson-goals" }} aria-labelledby="goals-title">
+            <div class="goal-bar">
+                <h3 id="goals-title">{ tr("goals.title") }</h3>
                 <button type="button" class="primary-button check-button" onclick={on_check}>{ tr("goals.check") }</button>
             </div>
             { summary.unwrap_or_default() }
+            { list }
         </section>
     }
 }

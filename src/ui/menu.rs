@@ -140,6 +140,32 @@ pub fn forward_events(events: &[crate::sim::SimEvent], lang: crate::sim::Lang) {
     }
 }
 
+/// After "Run to idle": forwards the run's last events (at most [`MAX_FORWARDED`], from the
+/// playback log `recent`, whose events from index `from` on are the run's), then one
+/// `run_to_idle` event with how many events ran, so the host knows what it did not hear.
+pub fn forward_run(
+    recent: &std::collections::VecDeque<crate::sim::SimEvent>,
+    from: u64,
+    ran: u64,
+    lang: crate::sim::Lang,
+) {
+    if !page_options().embed {
+        return;
+    }
+    // The run's events are the log's tail; the log may hold fewer (it is bounded).
+    let run = recent.iter().rev().take_while(|e| e.index >= from).count();
+    let start = recent.len() - run.min(MAX_FORWARDED);
+    let (a, b) = recent.as_slices();
+    let (a, b) = if start < a.len() {
+        (&a[start..], b)
+    } else {
+        (&a[..0], b.get(start - a.len()..).unwrap_or_default())
+    };
+    forward_events(a, lang);
+    forward_events(b, lang);
+    post_to_host("run_to_idle", &[("events", ran.into())]);
+}
+
 /// Copies `text` with the async clipboard API; false when the page may not.
 pub(crate) fn copy_to_clipboard(text: &str) -> bool {
     let Some(w) = web_sys::window() else {

@@ -9,6 +9,9 @@ use std::panic::PanicHookInfo;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
+// Lookups only read a Cell and compiled-in catalogs, so they are safe inside the panic hook.
+use super::i18n::tr;
+
 /// The id of the overlay, for tests and for the loader script in `index.html`.
 pub const PANIC_OVERLAY_ID: &str = "warren-panic";
 
@@ -55,12 +58,9 @@ pub fn show_panic_message(details: &str) -> Option<()> {
     )?;
     let title = el(&doc, "h2", "margin:0 0 8px;font-size:20px")?;
     title.set_id("warren-panic-title");
-    title.set_text_content(Some("warren stopped because of an internal error"));
+    title.set_text_content(Some(tr("shell.panic_title")));
     let kept = el(&doc, "p", "margin:0 0 12px")?;
-    kept.set_text_content(Some(
-        "Your saved work is safe: it stays in this browser's storage and is restored when you \
-         reload the page. Please report the details below if this keeps happening.",
-    ));
+    kept.set_text_content(Some(tr("shell.panic_kept")));
     let pre = el(
         &doc,
         "pre",
@@ -79,7 +79,7 @@ pub fn show_panic_message(details: &str) -> Option<()> {
     reload
         .set_attribute("onclick", "window.location.reload()")
         .ok()?;
-    reload.set_text_content(Some("Reload warren"));
+    reload.set_text_content(Some(tr("shell.panic_reload")));
     for child in [&title, &kept, &pre, &reload] {
         card.append_child(child).ok()?;
     }

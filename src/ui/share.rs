@@ -47,7 +47,7 @@ pub fn open_fragment(fragment: &str) -> Result<Option<Opened>, String> {
                     preset: Some(p.id),
                     warnings: Vec::new(),
                 })),
-                None => Err(format!("no preset named \"{id}\"")),
+                None => Err(super::i18n::tr_with("shell.no_preset", &[("id", &id)])),
             }
         }
         LinkTarget::Scenario(parsed) => {

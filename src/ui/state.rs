@@ -96,7 +96,7 @@ pub enum UiAction {
 impl UiState {
     /// The start state: `doc` opened, fitted once measured, nothing selected.
     pub fn new(theme: Theme, doc: Scenario, storage_notice: Option<String>) -> Self {
-        let opened = format!("Opened scenario \u{201c}{}\u{201d}.", doc.title);
+        let opened = super::i18n::tr_with("editor.log.opened", &[("title", &doc.title)]);
         let mut state = UiState {
             editor: EditorState::new(doc),
             theme,
@@ -126,7 +126,11 @@ impl UiState {
         match action {
             UiAction::ToggleTheme => {
                 self.theme = self.theme.toggled();
-                let text = format!("Switched to the {} theme.", self.theme.as_str());
+                let text = super::i18n::tr(match self.theme {
+                    Theme::Dark => "shell.log_theme_dark",
+                    Theme::Light => "shell.log_theme_light",
+                })
+                .to_owned();
                 self.push_log(text);
             }
             UiAction::ZoomIn => self.edit(EditorAction::Zoom {

@@ -173,6 +173,18 @@ describe('warren web app', () => {
     await page.close();
   });
 
+  test('the start-up failure speaks Chinese to a Chinese reader', async () => {
+    const page = await env.context.newPage();
+    await page.addInitScript(() => {
+      localStorage.setItem('warren.lang', 'zh-CN');
+    });
+    await page.goto(pathToFileURL(join(distDir, 'index.html')).href);
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10000 });
+    assert.match(await alert.innerText(), /warren 无法启动[\s\S]*静态网页服务器/);
+    await page.close();
+  });
+
   test('screenshots at 1280×720 and 390×844; the phone layout fits the width', async () => {
     const desk = await openPage(env.context, env.url, { width: 1280, height: 720 });
     await desk.page.emulateMedia({ colorScheme: 'light' });

@@ -94,4 +94,37 @@ describe('challenge lessons', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    test(`goals and Check stay reachable while a binding is selected (${viewport.width}x${viewport.height})`, async () => {
+      const { page, problems } = await fresh('#preset=challenge-pager', viewport);
+      await page.locator('.binding-label[aria-label="binding from exchange alerts to queue pager, key #"]').click();
+      const key = page.locator('#field-BKey');
+      await key.waitFor();
+      const bar = page.locator('.goals-compact');
+      await bar.waitFor();
+      // Folded until a check finds something wrong.
+      assert.equal(await bar.locator('details').getAttribute('open'), null);
+      await bar.getByRole('button', { name: 'Check', exact: true }).click();
+      await bar.locator('.goal-summary').waitFor();
+      assert.match(await bar.innerText(), /3 of 5 goals met/);
+      assert.notEqual(await bar.locator('details').getAttribute('open'), null);
+      assert.equal(await bar.locator('.goal.goal-fail').count(), 2);
+      await page.screenshot({ path: join(outDir, `lessons-selected-failed-${viewport.width}.png`) });
+
+      await key.fill('*.critical');
+      await key.press('Tab');
+      await page.locator('.binding-label[aria-label="binding from exchange alerts to queue pager, key *.critical"]').waitFor();
+      // Still editing the binding: check again from the same bar.
+      await key.waitFor();
+      assert.equal(await bar.locator('.goal-summary').count(), 0, 'stale verdicts are hidden after an edit');
+      await bar.getByRole('button', { name: 'Check', exact: true }).click();
+      await bar.locator('.goal-summary').waitFor();
+      assert.match(await bar.innerText(), /All goals met/);
+      await bar.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(outDir, `lessons-selected-passed-${viewport.width}.png`) });
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
 });

@@ -260,6 +260,14 @@ describe('warren shell', () => {
     await page.locator('#sim-events li').nth(1).waitFor();
     assert.match(await page.locator('#sim-events li').nth(1).innerText(), /^#1 · 0 ms/);
     assert.equal(await page.locator('#sim-events li').count(), 2, 'one event per step');
+    // Run to idle is forwarded too: the run's last events (capped), then one run_to_idle summary.
+    await one.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => document.getElementById('events').textContent.includes('"run_to_idle"'));
+    const summary = JSON.parse((await events.innerText()).split('\n').find((l) => l.includes('"run_to_idle"')));
+    const forwarded = (await page.locator('#sim-events li').count()) - 2;
+    assert.ok(summary.events > 0 && forwarded === Math.min(summary.events, 100), `${forwarded} of ${JSON.stringify(summary)}`);
+    const firstIndex = 2 + summary.events - forwarded;
+    assert.match(await page.locator('#sim-events li').nth(2).innerText(), new RegExp(`^#${firstIndex} · `));
 
     // Malformed and unknown messages are ignored; a bad scenario is answered with an error event.
     await page.evaluate(() => {

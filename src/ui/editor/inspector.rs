@@ -409,6 +409,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>{ fl }</form>
                 { bindings }
                 { actions }
+                // A challenge stays checkable while a node is being edited.
+                <crate::ui::goals::Goals doc={std::rc::Rc::clone(s)} compact=true />
             </>
         }
     } else {

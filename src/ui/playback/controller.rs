@@ -285,7 +285,9 @@ impl Controller {
             }
             Cmd::RunToIdle => {
                 self.layer.clear();
-                self.pb.run_to_idle();
+                let from = self.pb.position();
+                let ran = self.pb.run_to_idle();
+                crate::ui::menu::forward_run(self.pb.events(), from, ran, self.pb.lang());
             }
             Cmd::Reset => {
                 self.layer.clear();
