@@ -265,12 +265,21 @@ fn panic_overlay_is_readable_and_keeps_saved_work() {
     let _ = storage.remove_item("warren.test.saved-work");
 }
 
-/// In the page, non-ASCII letters of a title are lower-cased by the browser (not core's
-/// Unicode tables); the result must be what `char::to_lowercase` gives natively.
+/// In the page, non-ASCII characters of a title are classified and lower-cased by the browser
+/// (not core's Unicode tables); the result must be what `char` gives natively.
 #[wasm_bindgen_test]
 fn file_names_lower_case_unicode_titles_like_native_rust() {
     use warren::ui::files::file_name;
-    for title in ["Übung ÄÖ", "ΣΟΦΙΑ Σ", "İstanbul", "主题 1", "Straße ẞ"] {
+    let titles = [
+        "Übung ÄÖ",
+        "ΣΟΦΙΑ Σ",
+        "İstanbul",
+        "主题 1",
+        "Straße ẞ",
+        // Letters and numbers beyond ASCII (Nl, No, Nd) and non-ASCII that is neither.
+        "Ⅻ² ١٢ – ·x 🐇 naïve—café",
+    ];
+    for title in titles {
         let expected: String = {
             let mut slug = String::new();
             for c in title.chars() {

@@ -446,12 +446,30 @@ impl Scenario {
 
     /// The scenario as compact JSON (for share links).
     pub fn to_json_compact(&self) -> String {
-        // The pretty text re-read as a Value and written compactly is the same text as a
-        // compact serialization (same key order, same numbers), and it spares the page a second
-        // copy of every derived Serialize impl for serde_json's compact formatter.
-        serde_json::from_str::<Value>(&self.to_json())
-            .and_then(|v| serde_json::to_string(&v))
-            .unwrap_or_default()
+        // The pretty text without its whitespace between tokens is exactly the compact text
+        // (serde_json's pretty printer only adds newlines, indentation and a space after `:`),
+        // and it spares the page a second copy of every derived Serialize impl for the compact
+        // formatter. Whitespace inside strings is kept.
+        let pretty = self.to_json();
+        let mut out = String::with_capacity(pretty.len());
+        let (mut in_string, mut escaped) = (false, false);
+        for c in pretty.chars() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_string = false;
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if c.is_ascii_whitespace() {
+                continue;
+            }
+            out.push(c);
+        }
+        out
     }
 
     /// The exchange declared under `name`, if any.
@@ -516,6 +534,23 @@ pub fn field_value(v: &Value) -> FieldValue {
 mod tests {
     use super::Versioned;
     use crate::scenario::presets;
+
+    #[test]
+    fn compact_json_keeps_odd_strings_and_floats_exact() {
+        let Ok(loaded) = presets::load("hello-world") else {
+            panic!("preset does not load")
+        };
+        let mut s = loaded.scenario;
+        s.title = "a \"quoted\" \\ title\twith  spaces\n: {x}, [y]".into();
+        s.notes = " \\\" ".into();
+        for (i, p) in s.layout.values_mut().enumerate() {
+            p.x = 5.255_931_739_968_509e-237 * (i as f64 + 1.0);
+            p.y = 123.456_789_012_345_67 + i as f64 / 3.0;
+        }
+        let direct = serde_json::to_string(&Versioned::new(&s)).unwrap_or_default();
+        assert!(direct.contains("  spaces"));
+        assert_eq!(s.to_json_compact(), direct);
+    }
 
     #[test]
     fn compact_json_is_exactly_a_direct_compact_serialization() {

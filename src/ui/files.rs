@@ -37,7 +37,7 @@ pub fn read_text(text: &str) -> Result<OpenedFile, ScenarioError> {
 pub fn file_name(title: &str, extension: &str) -> String {
     let mut slug = String::new();
     for c in title.chars() {
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             push_lowercase(&mut slug, c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
@@ -53,6 +53,19 @@ pub fn file_name(title: &str, extension: &str) -> String {
         slug
     };
     format!("{slug}.{extension}")
+}
+
+/// `char::is_alphanumeric`; in the page the browser's Unicode properties answer for non-ASCII
+/// characters (the same definition: Alphabetic or a number category), so core's tables for it
+/// are not linked.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::RegExp::new(r"^[\p{Alphabetic}\p{N}]$", "u").test(&String::from(c));
+    #[cfg(not(target_arch = "wasm32"))]
+    c.is_alphanumeric()
 }
 
 /// Appends `c` in lower case (Unicode's mapping, which may be several chars).

@@ -78,7 +78,7 @@ type Catalog = serde_json::Map<String, serde_json::Value>;
 const EN_JSON: &str = include_str!("../../www/i18n/en.json");
 // In the web build only English is compiled in; other catalogs are fetched when chosen (see
 // `load`), which keeps ~10 KB of gzipped Chinese text out of the wasm for English readers.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(test, not(target_arch = "wasm32")))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/zh-CN.json");
 
 static ZH_CN: OnceLock<Catalog> = OnceLock::new();
@@ -97,10 +97,10 @@ fn catalog(lang: Lang) -> &'static Catalog {
     static EN: OnceLock<Catalog> = OnceLock::new();
     match lang {
         Lang::En => EN.get_or_init(|| parse_catalog(EN_JSON)),
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(any(test, not(target_arch = "wasm32")))]
         Lang::ZhCn => ZH_CN.get_or_init(|| parse_catalog(ZH_CN_JSON)),
         // Not fetched (yet): every lookup falls back to English.
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(all(not(test), target_arch = "wasm32"))]
         Lang::ZhCn => {
             static NONE: OnceLock<Catalog> = OnceLock::new();
             ZH_CN
@@ -115,7 +115,7 @@ fn catalog(lang: Lang) -> &'static Catalog {
 pub fn is_loaded(lang: Lang) -> bool {
     match lang {
         Lang::En => true,
-        Lang::ZhCn => cfg!(not(target_arch = "wasm32")) || ZH_CN.get().is_some(),
+        Lang::ZhCn => cfg!(any(test, not(target_arch = "wasm32"))) || ZH_CN.get().is_some(),
     }
 }
 
@@ -328,8 +328,7 @@ mod web {
     }
 }
 
-// Native only: the web build does not compile the Chinese catalog in.
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

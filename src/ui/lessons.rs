@@ -29,7 +29,7 @@ pub struct LessonText {
 }
 
 // The web build fetches this file when Chinese is chosen (see `i18n::load` and `install`).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(test, not(target_arch = "wasm32")))]
 const ZH_CN_JSON: &str = include_str!("../../www/i18n/lessons.zh-CN.json");
 
 static ZH: OnceLock<BTreeMap<String, LessonText>> = OnceLock::new();
@@ -66,9 +66,9 @@ fn parse_zh(json: &str) -> BTreeMap<String, LessonText> {
 }
 
 fn zh_cn() -> &'static BTreeMap<String, LessonText> {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     return ZH.get_or_init(|| parse_zh(ZH_CN_JSON));
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(not(test), target_arch = "wasm32"))]
     {
         static NONE: BTreeMap<String, LessonText> = BTreeMap::new();
         ZH.get().unwrap_or(&NONE)
