@@ -4,7 +4,6 @@
 //! (names, keys, counts), so rendering needs no access to the simulator and a new language is one
 //! more arm per variant in [`render`]. English and 简体中文 are provided.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::broker::{DeathReason, MessageId};
@@ -371,6 +370,230 @@ impl Explanation {
     }
 }
 
+/// One sentence or sentence part in every language, side by side. `{name}` placeholders are
+/// filled by [`fill`] from the values the render code computed once for all languages, so each
+/// language may order them as its grammar needs; the tests check both texts use the same set.
+struct Template {
+    key: &'static str,
+    en: &'static str,
+    zh: &'static str,
+}
+
+const fn tpl(key: &'static str, en: &'static str, zh: &'static str) -> Template {
+    Template { key, en, zh }
+}
+
+/// Every message [`render`] and [`change_text`] can produce. Kept as data rather than one
+/// `format!` per language: each `format!` call site adds code to the web page, a table entry
+/// only its text.
+#[rustfmt::skip]
+static TEMPLATES: &[Template] = &[
+    // Names.
+    tpl("default_exchange", "the default exchange", "默认交换机"),
+    tpl("exchange", "exchange {name}", "交换机 {name}"),
+    tpl("none", "none", "无"),
+    // Why a binding matched.
+    tpl("why_default",
+        "the default exchange routes to the queue named by the routing key `{routing_key}`",
+        "默认交换机把消息投递到与路由键 `{routing_key}` 同名的队列"),
+    tpl("why_direct",
+        "binding key `{binding_key}` equals the routing key",
+        "绑定键 `{binding_key}` 与路由键相同"),
+    tpl("why_fanout", "a fanout exchange copies to every binding", "扇出交换机向每个绑定复制一份"),
+    tpl("why_topic", "`{binding_key}` matches `{routing_key}`", "`{binding_key}` 匹配 `{routing_key}`"),
+    tpl("why_topic_took", "{wildcard} takes {words}", "{wildcard} 匹配 {words}"),
+    tpl("why_headers",
+        "headers match (x-match {x_match}; satisfied: {satisfied})",
+        "消息头匹配（x-match {x_match}；满足：{satisfied}）"),
+    tpl("why_alternate",
+        "nothing matched, so it goes to the alternate exchange",
+        "没有绑定匹配，转给备用交换机"),
+    // Why a message was dropped.
+    tpl("drop_overflow",
+        "the queue is over x-max-length {max} and overflow is drop-head, so the oldest message goes",
+        "队列超过 x-max-length {max}，溢出策略为 drop-head，丢弃最旧的消息"),
+    tpl("drop_reject_publish",
+        "the queue is full (x-max-length {max}) and overflow is reject-publish",
+        "队列已满（x-max-length {max}），溢出策略为 reject-publish"),
+    tpl("drop_expired",
+        "its TTL passed and the queue has no dead-letter exchange",
+        "TTL 已过且队列没有死信交换机"),
+    tpl("drop_rejected",
+        "it was rejected without requeue and the queue has no dead-letter exchange",
+        "被拒绝且不重新入队，队列没有死信交换机"),
+    tpl("drop_dead_letter_unroutable",
+        "its dead-letter exchange routed it nowhere (missing, no match, or a cycle)",
+        "死信交换机无法路由它（不存在、无匹配或形成循环）"),
+    tpl("drop_purged", "the queue was purged", "队列被清空"),
+    tpl("drop_queue_deleted", "its queue was deleted", "所在队列被删除"),
+    // Why a consumer got a delivery.
+    tpl("delivery_only", "the only consumer on the queue", "队列上唯一的消费者"),
+    tpl("delivery_round_robin",
+        "round-robin, consumer {position} of {consumers} on the queue",
+        "轮询，队列上 {consumers} 个消费者中的第 {position} 个"),
+    tpl("delivery_priority",
+        "; highest priority with credit (x-priority {priority})",
+        "；有余量的最高优先级消费者（x-priority {priority}）"),
+    tpl("delivery_auto_ack", "; auto-ack: settled as soon as it is sent", "；自动确认：发出即结算"),
+    tpl("delivery_no_prefetch",
+        "; no prefetch limit ({unacked} unacked already: the broker does not look at how busy it is)",
+        "；无预取上限（已有 {unacked} 条未确认：代理不考虑它有多忙）"),
+    tpl("delivery_prefetch",
+        "; prefetch credit: {unacked} of {prefetch} unacked before this one",
+        "；预取额度：此前未确认 {unacked} / {prefetch}"),
+    tpl("delivery_skipped",
+        "; skipped {consumers} (prefetch window full)",
+        "；跳过 {consumers}（预取窗口已满）"),
+    // Dead-letter reasons (English uses the x-death reason itself).
+    tpl("reason_rejected", "rejected", "被拒绝"),
+    tpl("reason_expired", "expired", "过期"),
+    tpl("reason_maxlen", "maxlen", "超出长度限制"),
+    // Events.
+    tpl("published",
+        "{producer} published {message} (message {number}) to {exchange} with routing key `{routing_key}`",
+        "{producer} 发布 {message}（第 {number} 条）到{exchange}，路由键 `{routing_key}`"),
+    tpl("flag_persistent", "persistent", "持久化"),
+    tpl("flag_confirm_seq", "confirm seq {seq}", "确认序号 {seq}"),
+    tpl("reply_published",
+        "{consumer} replied to {request} with {message} via the default exchange to reply_to queue {reply_to} (correlation_id {correlation_id})",
+        "{consumer} 经默认交换机回复 {request}：{message} 发往 reply_to 队列 {reply_to}（correlation_id {correlation_id}）"),
+    tpl("routed",
+        "{exchange} routed {message} (routing key `{routing_key}`) to {queues}",
+        "{exchange}把 {message}（路由键 `{routing_key}`）路由到 {queues}"),
+    tpl("not_routed",
+        "{exchange} matched no binding for {message} (routing key `{routing_key}`)",
+        "{exchange}没有绑定匹配 {message}（路由键 `{routing_key}`）"),
+    tpl("not_routed_mandatory", ": it is mandatory, so it will be returned", "：设置了 mandatory，将被退回"),
+    tpl("not_routed_dropped", ": it is silently dropped", "：被静默丢弃"),
+    tpl("to_alternate",
+        "{exchange} matched nothing for {message}, so it goes to its alternate exchange {alternate}",
+        "{exchange}没有匹配 {message}，转给备用交换机 {alternate}"),
+    tpl("returned",
+        "returned {message} to {producer} with basic.return {reply_code} {reply_text}: it was mandatory and no queue took it",
+        "通过 basic.return {reply_code} {reply_text} 把 {message} 退回给 {producer}：消息设置了 mandatory 且没有队列接收"),
+    tpl("enqueued",
+        "{message} waits in queue {queue} (no consumer could take it yet)",
+        "{message} 在队列 {queue} 中等待（暂无消费者可接收）"),
+    tpl("dropped", "dropped {message} from queue {queue}: {why}", "从队列 {queue} 丢弃 {message}：{why}"),
+    tpl("delivered",
+        "delivered {message} from {queue} to consumer {consumer} (delivery tag {delivery_tag}{redelivered}): {why}",
+        "把 {message} 从 {queue} 投递给消费者 {consumer}（delivery tag {delivery_tag}{redelivered}）：{why}"),
+    tpl("redelivered", ", redelivered", "，重新投递"),
+    tpl("acked",
+        "{consumer} acked {message} (delivery tag {delivery_tag}): the broker forgets it",
+        "{consumer} 确认了 {message}（delivery tag {delivery_tag}）：代理将其删除"),
+    tpl("settled",
+        "{consumer} {failed}settled {message} with {method} requeue={requeue} (delivery tag {delivery_tag}){outcome}",
+        "{consumer} {failed}以 {method} requeue={requeue} 结算 {message}（delivery tag {delivery_tag}）{outcome}"),
+    tpl("settle_failed", "failed to process and ", "处理失败，"),
+    tpl("settle_requeued", ": it goes back to its queue", "：消息回到队列"),
+    tpl("settle_not_requeued",
+        ": it is dead-lettered if the queue has a dead-letter exchange, else dropped",
+        "：若队列有死信交换机则成为死信，否则丢弃"),
+    tpl("requeued",
+        "requeued {message} to its original position in {queue}; its next delivery is marked redelivered",
+        "{message} 回到 {queue} 中原来的位置；下次投递标记为 redelivered"),
+    tpl("expired", "{message} expired at the head of {queue}{ttl}", "{message} 在 {queue} 队首过期{ttl}"),
+    tpl("expired_ttl", " (TTL {ttl} ms)", "（TTL {ttl} 毫秒）"),
+    tpl("dead_lettered",
+        "dead-lettered {message} from {queue} ({reason}) as {copy} to {exchange} with routing key `{routing_key}`; new x-death entry {x_death}",
+        "{message} 在 {queue} 中成为死信（{reason}），副本 {copy} 发往{exchange}，路由键 `{routing_key}`；新的 x-death 条目 {x_death}"),
+    tpl("dead_lettered_reaches", "; it reaches {queues}", "；到达 {queues}"),
+    tpl("confirm_ack",
+        "publisher confirm: basic.ack seq {seq} to {producer} ({message} is safely in every queue it was routed to)",
+        "发布确认：向 {producer} 发送 basic.ack 序号 {seq}（{message} 已安全进入所有目标队列）"),
+    tpl("confirm_nack",
+        "publisher confirm: basic.nack seq {seq} to {producer} ({message} was refused by a queue)",
+        "发布确认：向 {producer} 发送 basic.nack 序号 {seq}（{message} 被某个队列拒绝）"),
+    tpl("consumer_started",
+        "consumer {consumer} subscribed to {queue} (prefetch_count {prefetch}, {ack})",
+        "消费者 {consumer} 订阅 {queue}（prefetch_count {prefetch}，{ack}）"),
+    tpl("auto_ack", "auto-ack", "自动确认"),
+    tpl("manual_ack", "manual ack", "手动确认"),
+    tpl("consumer_killed",
+        "consumer {consumer} was killed: its channel closed, so its {unacked} unacked message(s) return to their queues",
+        "消费者 {consumer} 被终止：通道关闭，它的 {unacked} 条未确认消息回到队列"),
+    tpl("consumer_cancelled",
+        "the broker cancelled consumer {consumer} because queue {queue} was deleted",
+        "队列 {queue} 被删除，代理取消了消费者 {consumer}"),
+    tpl("channel_closed",
+        "the broker closed the channel of {actor} with {reply_code}: {reply_text}",
+        "代理以 {reply_code} 关闭了 {actor} 的通道：{reply_text}"),
+    tpl("queue_deleted", "queue {queue} was deleted", "队列 {queue} 被删除"),
+    tpl("broker_restarted",
+        "the broker restarted: durable queues kept ({kept_queues}) with {kept_messages} persistent message(s); lost: transient queues ({lost_queues}) and {lost_messages} message(s); clients reconnect and declare their topology again",
+        "代理重启：保留持久队列（{kept_queues}）及 {kept_messages} 条持久消息；丢失：临时队列（{lost_queues}）和 {lost_messages} 条消息；客户端重新连接并重新声明拓扑"),
+    tpl("edit_refused",
+        "{change} — refused by the broker: {reply_code} {reply_text}",
+        "{change} — 被代理拒绝：{reply_code} {reply_text}"),
+    // Runtime edits.
+    tpl("exchange_declared",
+        "exchange {name} ({kind}) declared while running",
+        "运行中声明了交换机 {name}（{kind}）"),
+    tpl("exchange_deleted",
+        "exchange {name} deleted while running, with every binding to and from it",
+        "运行中删除了交换机 {name}，连同它的所有绑定"),
+    tpl("queue_declared", "queue {name} declared while running", "运行中声明了队列 {name}"),
+    tpl("queue_deleted_edit",
+        "queue {name} deleted while running: {messages} ready message(s) discarded, its bindings removed and its consumers cancelled",
+        "运行中删除了队列 {name}：丢弃 {messages} 条就绪消息，移除它的绑定并取消它的消费者"),
+    tpl("binding_added", "binding {binding} added", "添加了绑定 {binding}"),
+    tpl("binding_removed", "binding {binding} removed", "移除了绑定 {binding}"),
+    tpl("consumer_added_idle",
+        "consumer {consumer} added, not subscribed to a queue yet",
+        "添加了消费者 {consumer}，尚未订阅任何队列"),
+    tpl("consumer_added", "consumer {consumer} added on queue {queue}", "在队列 {queue} 上添加了消费者 {consumer}"),
+    tpl("consumer_removed",
+        "consumer {consumer} removed from queue {queue} (basic.cancel): no more deliveries; its {unacked} unacked message(s) stay on its channel until it settles them, they are not requeued",
+        "消费者 {consumer} 从队列 {queue} 移除（basic.cancel）：不再投递；它的 {unacked} 条未确认消息留在通道上直到它处理完，不会重新入队"),
+    tpl("producer_added",
+        "producer {producer} added, publishing to {exchange}",
+        "添加了生产者 {producer}，发布到{exchange}"),
+    tpl("producer_removed", "producer {producer} removed: its channel closed", "移除了生产者 {producer}：它的通道已关闭"),
+];
+
+/// `text` with each `{name}` replaced by the value paired with `name` in `args`. A brace group
+/// naming no argument is copied as it is; values are not scanned again, so a value may hold
+/// braces (the x-death table does).
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The template `key` in `lang`, filled from `args`.
+fn t(key: &str, lang: Lang, args: &[(&str, &str)]) -> String {
+    let text = TEMPLATES
+        .iter()
+        .find(|t| t.key == key)
+        .map_or("", |t| match lang {
+            Lang::En => t.en,
+            Lang::ZhCn => t.zh,
+        });
+    fill(text, args)
+}
+
 fn m(id: MessageId) -> String {
     format!("m{}", id.0)
 }
@@ -380,11 +603,10 @@ fn om(id: Option<MessageId>) -> String {
 }
 
 fn ex(name: &str, lang: Lang) -> String {
-    match (name.is_empty(), lang) {
-        (true, Lang::En) => "the default exchange".to_string(),
-        (true, Lang::ZhCn) => "默认交换机".to_string(),
-        (false, Lang::En) => format!("exchange {name}"),
-        (false, Lang::ZhCn) => format!("交换机 {name}"),
+    if name.is_empty() {
+        t("default_exchange", lang, &[])
+    } else {
+        t("exchange", lang, &[("name", name)])
     }
 }
 
@@ -401,41 +623,31 @@ fn words(ws: &[String]) -> String {
 }
 
 fn why_text(why: &Why, lang: Lang) -> String {
-    match (why, lang) {
-        (Why::DefaultExchange { routing_key }, Lang::En) => {
-            format!(
-                "the default exchange routes to the queue named by the routing key `{routing_key}`"
-            )
+    match why {
+        Why::DefaultExchange { routing_key } => {
+            t("why_default", lang, &[("routing_key", routing_key)])
         }
-        (Why::DefaultExchange { routing_key }, Lang::ZhCn) => {
-            format!("默认交换机把消息投递到与路由键 `{routing_key}` 同名的队列")
-        }
-        (Why::Direct { binding_key }, Lang::En) => {
-            format!("binding key `{binding_key}` equals the routing key")
-        }
-        (Why::Direct { binding_key }, Lang::ZhCn) => {
-            format!("绑定键 `{binding_key}` 与路由键相同")
-        }
-        (Why::Fanout, Lang::En) => "a fanout exchange copies to every binding".to_string(),
-        (Why::Fanout, Lang::ZhCn) => "扇出交换机向每个绑定复制一份".to_string(),
-        (
-            Why::Topic {
-                binding_key,
-                routing_key,
-                taken,
-            },
-            lang,
-        ) => {
-            let mut s = match lang {
-                Lang::En => format!("`{binding_key}` matches `{routing_key}`"),
-                Lang::ZhCn => format!("`{binding_key}` 匹配 `{routing_key}`"),
-            };
+        Why::Direct { binding_key } => t("why_direct", lang, &[("binding_key", binding_key)]),
+        Why::Fanout => t("why_fanout", lang, &[]),
+        Why::Topic {
+            binding_key,
+            routing_key,
+            taken,
+        } => {
+            let mut s = t(
+                "why_topic",
+                lang,
+                &[("binding_key", binding_key), ("routing_key", routing_key)],
+            );
             let wild: Vec<String> = taken
                 .iter()
                 .filter(|(w, _)| w == "#" || w == "*")
-                .map(|(w, t)| match lang {
-                    Lang::En => format!("{w} takes {}", words(t)),
-                    Lang::ZhCn => format!("{w} 匹配 {}", words(t)),
+                .map(|(w, took)| {
+                    t(
+                        "why_topic_took",
+                        lang,
+                        &[("wildcard", w), ("words", &words(took))],
+                    )
                 })
                 .collect();
             if !wild.is_empty() {
@@ -444,18 +656,12 @@ fn why_text(why: &Why, lang: Lang) -> String {
             }
             s
         }
-        (Why::Headers { x_match, satisfied }, Lang::En) => format!(
-            "headers match (x-match {x_match}; satisfied: {})",
-            satisfied.join(", ")
+        Why::Headers { x_match, satisfied } => t(
+            "why_headers",
+            lang,
+            &[("x_match", x_match), ("satisfied", &satisfied.join(", "))],
         ),
-        (Why::Headers { x_match, satisfied }, Lang::ZhCn) => format!(
-            "消息头匹配（x-match {x_match}；满足：{}）",
-            satisfied.join(", ")
-        ),
-        (Why::Alternate, Lang::En) => {
-            "nothing matched, so it goes to the alternate exchange".into()
-        }
-        (Why::Alternate, Lang::ZhCn) => "没有绑定匹配，转给备用交换机".into(),
+        Why::Alternate => t("why_alternate", lang, &[]),
     }
 }
 
@@ -463,17 +669,24 @@ fn hops_text(hops: &[Hop], lang: Lang) -> String {
     let parts: Vec<String> = hops
         .iter()
         .map(|h| {
-            let dest = match (h.to_exchange, lang) {
-                (true, Lang::En) => format!("exchange {}", h.destination),
-                (true, Lang::ZhCn) => format!("交换机 {}", h.destination),
-                (false, _) => h.destination.clone(),
+            let dest = if h.to_exchange {
+                t("exchange", lang, &[("name", &h.destination)])
+            } else {
+                h.destination.clone()
             };
             let src = if h.exchange.is_empty() {
-                "\"\"".to_string()
+                "\"\""
             } else {
-                h.exchange.clone()
+                &h.exchange
             };
-            format!("{src} → {dest} ({})", why_text(&h.why, lang))
+            fill(
+                "{source} → {destination} ({why})",
+                &[
+                    ("source", src),
+                    ("destination", &dest),
+                    ("why", &why_text(&h.why, lang)),
+                ],
+            )
         })
         .collect();
     parts.join("; ")
@@ -481,518 +694,341 @@ fn hops_text(hops: &[Hop], lang: Lang) -> String {
 
 fn drop_text(why: DropWhy, max_length: Option<u64>, lang: Lang) -> String {
     let max = max_length.map_or_else(String::new, |n| n.to_string());
-    match (why, lang) {
-        (DropWhy::Overflow, Lang::En) => format!(
-            "the queue is over x-max-length {max} and overflow is drop-head, so the oldest message goes"
-        ),
-        (DropWhy::Overflow, Lang::ZhCn) => {
-            format!("队列超过 x-max-length {max}，溢出策略为 drop-head，丢弃最旧的消息")
-        }
-        (DropWhy::RejectPublish, Lang::En) => {
-            format!("the queue is full (x-max-length {max}) and overflow is reject-publish")
-        }
-        (DropWhy::RejectPublish, Lang::ZhCn) => {
-            format!("队列已满（x-max-length {max}），溢出策略为 reject-publish")
-        }
-        (DropWhy::Expired, Lang::En) => {
-            "its TTL passed and the queue has no dead-letter exchange".into()
-        }
-        (DropWhy::Expired, Lang::ZhCn) => "TTL 已过且队列没有死信交换机".into(),
-        (DropWhy::Rejected, Lang::En) => {
-            "it was rejected without requeue and the queue has no dead-letter exchange".into()
-        }
-        (DropWhy::Rejected, Lang::ZhCn) => "被拒绝且不重新入队，队列没有死信交换机".into(),
-        (DropWhy::DeadLetterUnroutable, Lang::En) => {
-            "its dead-letter exchange routed it nowhere (missing, no match, or a cycle)".into()
-        }
-        (DropWhy::DeadLetterUnroutable, Lang::ZhCn) => {
-            "死信交换机无法路由它（不存在、无匹配或形成循环）".into()
-        }
-        (DropWhy::Purged, Lang::En) => "the queue was purged".into(),
-        (DropWhy::Purged, Lang::ZhCn) => "队列被清空".into(),
-        (DropWhy::QueueDeleted, Lang::En) => "its queue was deleted".into(),
-        (DropWhy::QueueDeleted, Lang::ZhCn) => "所在队列被删除".into(),
-    }
+    let key = match why {
+        DropWhy::Overflow => "drop_overflow",
+        DropWhy::RejectPublish => "drop_reject_publish",
+        DropWhy::Expired => "drop_expired",
+        DropWhy::Rejected => "drop_rejected",
+        DropWhy::DeadLetterUnroutable => "drop_dead_letter_unroutable",
+        DropWhy::Purged => "drop_purged",
+        DropWhy::QueueDeleted => "drop_queue_deleted",
+    };
+    t(key, lang, &[("max", &max)])
 }
 
 fn delivery_text(w: &DeliveryWhy, lang: Lang) -> String {
-    let mut s = String::new();
-    match lang {
-        Lang::En => {
-            if w.consumers <= 1 {
-                s.push_str("the only consumer on the queue");
-            } else {
-                let _ = write!(
-                    s,
-                    "round-robin, consumer {} of {} on the queue",
-                    w.position, w.consumers
-                );
-            }
-            if w.priorities_differ {
-                let _ = write!(
-                    s,
-                    "; highest priority with credit (x-priority {})",
-                    w.priority
-                );
-            }
-            if w.auto_ack {
-                s.push_str("; auto-ack: settled as soon as it is sent");
-            } else if w.prefetch == 0 {
-                let _ = write!(
-                    s,
-                    "; no prefetch limit ({} unacked already: the broker does not look at how busy it is)",
-                    w.unacked_before
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    "; prefetch credit: {} of {} unacked before this one",
-                    w.unacked_before, w.prefetch
-                );
-            }
-            if !w.skipped_full.is_empty() {
-                let _ = write!(
-                    s,
-                    "; skipped {} (prefetch window full)",
-                    list(&w.skipped_full)
-                );
-            }
-        }
-        Lang::ZhCn => {
-            if w.consumers <= 1 {
-                s.push_str("队列上唯一的消费者");
-            } else {
-                let _ = write!(
-                    s,
-                    "轮询，队列上 {} 个消费者中的第 {} 个",
-                    w.consumers, w.position
-                );
-            }
-            if w.priorities_differ {
-                let _ = write!(s, "；有余量的最高优先级消费者（x-priority {}）", w.priority);
-            }
-            if w.auto_ack {
-                s.push_str("；自动确认：发出即结算");
-            } else if w.prefetch == 0 {
-                let _ = write!(
-                    s,
-                    "；无预取上限（已有 {} 条未确认：代理不考虑它有多忙）",
-                    w.unacked_before
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    "；预取额度：此前未确认 {} / {}",
-                    w.unacked_before, w.prefetch
-                );
-            }
-            if !w.skipped_full.is_empty() {
-                let _ = write!(s, "；跳过 {}（预取窗口已满）", list(&w.skipped_full));
-            }
-        }
+    let mut s = if w.consumers <= 1 {
+        t("delivery_only", lang, &[])
+    } else {
+        t(
+            "delivery_round_robin",
+            lang,
+            &[
+                ("position", &w.position.to_string()),
+                ("consumers", &w.consumers.to_string()),
+            ],
+        )
+    };
+    if w.priorities_differ {
+        s += &t(
+            "delivery_priority",
+            lang,
+            &[("priority", &w.priority.to_string())],
+        );
+    }
+    let unacked = w.unacked_before.to_string();
+    s += &if w.auto_ack {
+        t("delivery_auto_ack", lang, &[])
+    } else if w.prefetch == 0 {
+        t("delivery_no_prefetch", lang, &[("unacked", &unacked)])
+    } else {
+        t(
+            "delivery_prefetch",
+            lang,
+            &[("unacked", &unacked), ("prefetch", &w.prefetch.to_string())],
+        )
+    };
+    if !w.skipped_full.is_empty() {
+        s += &t(
+            "delivery_skipped",
+            lang,
+            &[("consumers", &list(&w.skipped_full))],
+        );
     }
     s
 }
 
-fn reason_zh(r: DeathReason) -> &'static str {
-    match r {
-        DeathReason::Rejected => "被拒绝",
-        DeathReason::Expired => "过期",
-        DeathReason::Maxlen => "超出长度限制",
-    }
+fn reason_text(r: DeathReason, lang: Lang) -> String {
+    let key = match r {
+        DeathReason::Rejected => "reason_rejected",
+        DeathReason::Expired => "reason_expired",
+        DeathReason::Maxlen => "reason_maxlen",
+    };
+    t(key, lang, &[])
 }
 
 /// The explanation as one sentence in `lang`.
 pub fn render(e: &Explanation, lang: Lang) -> String {
     use Explanation as E;
-    match (e, lang) {
-        (
-            E::Published {
-                message,
-                producer,
-                exchange,
-                routing_key,
-                number,
-                persistent,
-                mandatory,
-                confirm_seq,
-            },
-            lang,
-        ) => {
-            let mut s = match lang {
-                Lang::En => format!(
-                    "{} published {} (message {number}) to {} with routing key `{routing_key}`",
-                    producer.name,
-                    om(*message),
-                    ex(exchange, lang)
-                ),
-                Lang::ZhCn => format!(
-                    "{} 发布 {}（第 {number} 条）到{}，路由键 `{routing_key}`",
-                    producer.name,
-                    om(*message),
-                    ex(exchange, lang)
-                ),
-            };
+    match e {
+        E::Published {
+            message,
+            producer,
+            exchange,
+            routing_key,
+            number,
+            persistent,
+            mandatory,
+            confirm_seq,
+        } => {
+            let mut s = t(
+                "published",
+                lang,
+                &[
+                    ("producer", &producer.name),
+                    ("message", &om(*message)),
+                    ("number", &number.to_string()),
+                    ("exchange", &ex(exchange, lang)),
+                    ("routing_key", routing_key),
+                ],
+            );
             let mut flags = Vec::new();
             if *persistent {
-                flags.push(if lang == Lang::En {
-                    "persistent"
-                } else {
-                    "持久化"
-                });
+                flags.push(t("flag_persistent", lang, &[]));
             }
             if *mandatory {
-                flags.push("mandatory");
+                flags.push("mandatory".to_string());
             }
-            let seq = confirm_seq.map(|q| match lang {
-                Lang::En => format!("confirm seq {q}"),
-                Lang::ZhCn => format!("确认序号 {q}"),
-            });
-            let mut flags: Vec<String> = flags.into_iter().map(String::from).collect();
-            flags.extend(seq);
+            if let Some(q) = confirm_seq {
+                flags.push(t("flag_confirm_seq", lang, &[("seq", &q.to_string())]));
+            }
             if !flags.is_empty() {
-                let _ = write!(s, " [{}]", flags.join(", "));
+                s += &fill(" [{flags}]", &[("flags", &flags.join(", "))]);
             }
             s
         }
-        (
-            E::ReplyPublished {
-                message,
-                consumer,
-                reply_to,
-                correlation_id,
-                request,
-            },
-            Lang::En,
-        ) => format!(
-            "{} replied to {} with {} via the default exchange to reply_to queue {reply_to} (correlation_id {})",
-            consumer.name,
-            m(*request),
-            om(*message),
-            correlation_id.as_deref().unwrap_or("none")
-        ),
-        (
-            E::ReplyPublished {
-                message,
-                consumer,
-                reply_to,
-                correlation_id,
-                request,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "{} 经默认交换机回复 {}：{} 发往 reply_to 队列 {reply_to}（correlation_id {}）",
-            consumer.name,
-            m(*request),
-            om(*message),
-            correlation_id.as_deref().unwrap_or("无")
-        ),
-        (
-            E::Routed {
-                message,
-                exchange,
-                routing_key,
-                hops,
-                queues,
-            },
-            lang,
-        ) => {
-            let mut s = match lang {
-                Lang::En => format!(
-                    "{} routed {} (routing key `{routing_key}`) to {}",
-                    ex(exchange, lang),
-                    m(*message),
-                    list(queues)
-                ),
-                Lang::ZhCn => format!(
-                    "{}把 {}（路由键 `{routing_key}`）路由到 {}",
-                    ex(exchange, lang),
-                    m(*message),
-                    list(queues)
-                ),
-            };
+        E::ReplyPublished {
+            message,
+            consumer,
+            reply_to,
+            correlation_id,
+            request,
+        } => {
+            let none = t("none", lang, &[]);
+            t(
+                "reply_published",
+                lang,
+                &[
+                    ("consumer", &consumer.name),
+                    ("request", &m(*request)),
+                    ("message", &om(*message)),
+                    ("reply_to", reply_to),
+                    ("correlation_id", correlation_id.as_deref().unwrap_or(&none)),
+                ],
+            )
+        }
+        E::Routed {
+            message,
+            exchange,
+            routing_key,
+            hops,
+            queues,
+        } => {
+            let mut s = t(
+                "routed",
+                lang,
+                &[
+                    ("exchange", &ex(exchange, lang)),
+                    ("message", &m(*message)),
+                    ("routing_key", routing_key),
+                    ("queues", &list(queues)),
+                ],
+            );
             if !hops.is_empty() {
                 s.push_str(": ");
                 s.push_str(&hops_text(hops, lang));
             }
             s
         }
-        (
-            E::NotRouted {
-                message,
-                exchange,
-                routing_key,
-                mandatory,
-                notes,
-            },
-            lang,
-        ) => {
-            let mut s = match lang {
-                Lang::En => format!(
-                    "{} matched no binding for {} (routing key `{routing_key}`)",
-                    ex(exchange, lang),
-                    m(*message)
-                ),
-                Lang::ZhCn => format!(
-                    "{}没有绑定匹配 {}（路由键 `{routing_key}`）",
-                    ex(exchange, lang),
-                    m(*message)
-                ),
-            };
-            s.push_str(match (mandatory, lang) {
-                (true, Lang::En) => ": it is mandatory, so it will be returned",
-                (false, Lang::En) => ": it is silently dropped",
-                (true, Lang::ZhCn) => "：设置了 mandatory，将被退回",
-                (false, Lang::ZhCn) => "：被静默丢弃",
-            });
+        E::NotRouted {
+            message,
+            exchange,
+            routing_key,
+            mandatory,
+            notes,
+        } => {
+            let mut s = t(
+                "not_routed",
+                lang,
+                &[
+                    ("exchange", &ex(exchange, lang)),
+                    ("message", &m(*message)),
+                    ("routing_key", routing_key),
+                ],
+            );
+            s += &t(
+                if *mandatory {
+                    "not_routed_mandatory"
+                } else {
+                    "not_routed_dropped"
+                },
+                lang,
+                &[],
+            );
             if !notes.is_empty() {
-                let _ = write!(s, " ({})", notes.join("; "));
+                s += &fill(" ({notes})", &[("notes", &notes.join("; "))]);
             }
             s
         }
-        (
-            E::ToAlternate {
-                message,
-                exchange,
-                alternate,
-            },
-            Lang::En,
-        ) => format!(
-            "{} matched nothing for {}, so it goes to its alternate exchange {alternate}",
-            ex(exchange, lang),
-            m(*message)
+        E::ToAlternate {
+            message,
+            exchange,
+            alternate,
+        } => t(
+            "to_alternate",
+            lang,
+            &[
+                ("exchange", &ex(exchange, lang)),
+                ("message", &m(*message)),
+                ("alternate", alternate),
+            ],
         ),
-        (
-            E::ToAlternate {
-                message,
-                exchange,
-                alternate,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "{}没有匹配 {}，转给备用交换机 {alternate}",
-            ex(exchange, lang),
-            m(*message)
+        E::Returned {
+            message,
+            producer,
+            reply_code,
+            reply_text,
+        } => t(
+            "returned",
+            lang,
+            &[
+                ("message", &m(*message)),
+                ("producer", &producer.name),
+                ("reply_code", &reply_code.to_string()),
+                ("reply_text", reply_text),
+            ],
         ),
-        (
-            E::Returned {
-                message,
-                producer,
-                reply_code,
-                reply_text,
-            },
-            Lang::En,
-        ) => format!(
-            "returned {} to {} with basic.return {reply_code} {reply_text}: it was mandatory and no queue took it",
-            m(*message),
-            producer.name
+        E::Enqueued { message, queue } => t(
+            "enqueued",
+            lang,
+            &[("message", &m(*message)), ("queue", queue)],
         ),
-        (
-            E::Returned {
-                message,
-                producer,
-                reply_code,
-                reply_text,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "通过 basic.return {reply_code} {reply_text} 把 {} 退回给 {}：消息设置了 mandatory 且没有队列接收",
-            m(*message),
-            producer.name
+        E::Dropped {
+            message,
+            queue,
+            why,
+            max_length,
+        } => t(
+            "dropped",
+            lang,
+            &[
+                ("message", &m(*message)),
+                ("queue", queue),
+                ("why", &drop_text(*why, *max_length, lang)),
+            ],
         ),
-        (E::Enqueued { message, queue }, Lang::En) => {
-            format!(
-                "{} waits in queue {queue} (no consumer could take it yet)",
-                m(*message)
+        E::Delivered {
+            message,
+            queue,
+            consumer,
+            delivery_tag,
+            redelivered,
+            why,
+        } => {
+            let again = if *redelivered {
+                t("redelivered", lang, &[])
+            } else {
+                String::new()
+            };
+            t(
+                "delivered",
+                lang,
+                &[
+                    ("message", &m(*message)),
+                    ("queue", queue),
+                    ("consumer", &consumer.name),
+                    ("delivery_tag", &delivery_tag.to_string()),
+                    ("redelivered", &again),
+                    ("why", &delivery_text(why, lang)),
+                ],
             )
         }
-        (E::Enqueued { message, queue }, Lang::ZhCn) => {
-            format!("{} 在队列 {queue} 中等待（暂无消费者可接收）", m(*message))
+        E::Acked {
+            message,
+            consumer,
+            delivery_tag,
+        } => t(
+            "acked",
+            lang,
+            &[
+                ("consumer", &consumer.name),
+                ("message", &m(*message)),
+                ("delivery_tag", &delivery_tag.to_string()),
+            ],
+        ),
+        E::Nacked {
+            message,
+            consumer,
+            delivery_tag,
+            requeue,
+            failed,
         }
-        (
-            E::Dropped {
-                message,
-                queue,
-                why,
-                max_length,
-            },
-            Lang::En,
-        ) => format!(
-            "dropped {} from queue {queue}: {}",
-            m(*message),
-            drop_text(*why, *max_length, lang)
-        ),
-        (
-            E::Dropped {
-                message,
-                queue,
-                why,
-                max_length,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "从队列 {queue} 丢弃 {}：{}",
-            m(*message),
-            drop_text(*why, *max_length, lang)
-        ),
-        (
-            E::Delivered {
-                message,
-                queue,
-                consumer,
-                delivery_tag,
-                redelivered,
-                why,
-            },
-            Lang::En,
-        ) => format!(
-            "delivered {} from {queue} to consumer {} (delivery tag {delivery_tag}{}): {}",
-            m(*message),
-            consumer.name,
-            if *redelivered { ", redelivered" } else { "" },
-            delivery_text(why, lang)
-        ),
-        (
-            E::Delivered {
-                message,
-                queue,
-                consumer,
-                delivery_tag,
-                redelivered,
-                why,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "把 {} 从 {queue} 投递给消费者 {}（delivery tag {delivery_tag}{}）：{}",
-            m(*message),
-            consumer.name,
-            if *redelivered { "，重新投递" } else { "" },
-            delivery_text(why, lang)
-        ),
-        (
-            E::Acked {
-                message,
-                consumer,
-                delivery_tag,
-            },
-            Lang::En,
-        ) => format!(
-            "{} acked {} (delivery tag {delivery_tag}): the broker forgets it",
-            consumer.name,
-            m(*message)
-        ),
-        (
-            E::Acked {
-                message,
-                consumer,
-                delivery_tag,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "{} 确认了 {}（delivery tag {delivery_tag}）：代理将其删除",
-            consumer.name,
-            m(*message)
-        ),
-        (
-            E::Nacked {
-                message,
-                consumer,
-                delivery_tag,
-                requeue,
-                failed,
-            },
-            lang,
-        )
-        | (
-            E::Rejected {
-                message,
-                consumer,
-                delivery_tag,
-                requeue,
-                failed,
-            },
-            lang,
-        ) => {
+        | E::Rejected {
+            message,
+            consumer,
+            delivery_tag,
+            requeue,
+            failed,
+        } => {
             let method = if matches!(e, E::Nacked { .. }) {
                 "basic.nack"
             } else {
                 "basic.reject"
             };
-            match lang {
-                Lang::En => format!(
-                    "{} {}settled {} with {method} requeue={requeue} (delivery tag {delivery_tag}){}",
-                    consumer.name,
-                    if *failed {
-                        "failed to process and "
-                    } else {
-                        ""
-                    },
-                    m(*message),
-                    if *requeue {
-                        ": it goes back to its queue"
-                    } else {
-                        ": it is dead-lettered if the queue has a dead-letter exchange, else dropped"
-                    }
-                ),
-                Lang::ZhCn => format!(
-                    "{} {}以 {method} requeue={requeue} 结算 {}（delivery tag {delivery_tag}）{}",
-                    consumer.name,
-                    if *failed { "处理失败，" } else { "" },
-                    m(*message),
-                    if *requeue {
-                        "：消息回到队列"
-                    } else {
-                        "：若队列有死信交换机则成为死信，否则丢弃"
-                    }
-                ),
-            }
+            let failed = if *failed {
+                t("settle_failed", lang, &[])
+            } else {
+                String::new()
+            };
+            let outcome = if *requeue {
+                "settle_requeued"
+            } else {
+                "settle_not_requeued"
+            };
+            t(
+                "settled",
+                lang,
+                &[
+                    ("consumer", &consumer.name),
+                    ("failed", &failed),
+                    ("message", &m(*message)),
+                    ("method", method),
+                    ("requeue", if *requeue { "true" } else { "false" }),
+                    ("delivery_tag", &delivery_tag.to_string()),
+                    ("outcome", &t(outcome, lang, &[])),
+                ],
+            )
         }
-        (E::Requeued { message, queue }, Lang::En) => format!(
-            "requeued {} to its original position in {queue}; its next delivery is marked redelivered",
-            m(*message)
-        ),
-        (E::Requeued { message, queue }, Lang::ZhCn) => format!(
-            "{} 回到 {queue} 中原来的位置；下次投递标记为 redelivered",
-            m(*message)
-        ),
-        (
-            E::Expired {
-                message,
-                queue,
-                ttl,
-            },
-            Lang::En,
-        ) => format!(
-            "{} expired at the head of {queue}{}",
-            m(*message),
-            ttl.map_or_else(String::new, |t| format!(" (TTL {t} ms)"))
-        ),
-        (
-            E::Expired {
-                message,
-                queue,
-                ttl,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "{} 在 {queue} 队首过期{}",
-            m(*message),
-            ttl.map_or_else(String::new, |t| format!("（TTL {t} 毫秒）"))
-        ),
-        (
-            E::DeadLettered {
-                message,
-                copy,
-                queue,
-                reason,
-                exchange,
-                routing_key,
-                x_death,
-                hops,
-                queues,
-            },
+        E::Requeued { message, queue } => t(
+            "requeued",
             lang,
-        ) => {
+            &[("message", &m(*message)), ("queue", queue)],
+        ),
+        E::Expired {
+            message,
+            queue,
+            ttl,
+        } => {
+            let ttl = ttl.map_or_else(String::new, |ms| {
+                t("expired_ttl", lang, &[("ttl", &ms.to_string())])
+            });
+            t(
+                "expired",
+                lang,
+                &[("message", &m(*message)), ("queue", queue), ("ttl", &ttl)],
+            )
+        }
+        E::DeadLettered {
+            message,
+            copy,
+            queue,
+            reason,
+            exchange,
+            routing_key,
+            x_death,
+            hops,
+            queues,
+        } => {
             let xd = format!(
                 "{{queue: {}, reason: {}, count: {}, exchange: \"{}\", routing-keys: [{}]}}",
                 x_death.queue,
@@ -1001,184 +1037,122 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
                 x_death.exchange,
                 x_death.routing_keys.join(", ")
             );
-            let mut s = match lang {
-                Lang::En => format!(
-                    "dead-lettered {} from {queue} ({}) as {} to {} with routing key `{routing_key}`; new x-death entry {xd}",
-                    m(*message),
-                    reason.as_str(),
-                    m(*copy),
-                    ex(exchange, lang)
-                ),
-                Lang::ZhCn => format!(
-                    "{} 在 {queue} 中成为死信（{}），副本 {} 发往{}，路由键 `{routing_key}`；新的 x-death 条目 {xd}",
-                    m(*message),
-                    reason_zh(*reason),
-                    m(*copy),
-                    ex(exchange, lang)
-                ),
-            };
+            let mut s = t(
+                "dead_lettered",
+                lang,
+                &[
+                    ("message", &m(*message)),
+                    ("queue", queue),
+                    ("reason", &reason_text(*reason, lang)),
+                    ("copy", &m(*copy)),
+                    ("exchange", &ex(exchange, lang)),
+                    ("routing_key", routing_key),
+                    ("x_death", &xd),
+                ],
+            );
             if !queues.is_empty() {
-                let _ = match lang {
-                    Lang::En => write!(s, "; it reaches {}", list(queues)),
-                    Lang::ZhCn => write!(s, "；到达 {}", list(queues)),
-                };
+                s += &t("dead_lettered_reaches", lang, &[("queues", &list(queues))]);
             }
             if !hops.is_empty() {
-                let _ = write!(s, " ({})", hops_text(hops, lang));
+                s += &fill(" ({hops})", &[("hops", &hops_text(hops, lang))]);
             }
             s
         }
-        (
-            E::ConfirmAck {
-                message,
-                producer,
-                seq,
-            },
-            Lang::En,
-        ) => format!(
-            "publisher confirm: basic.ack seq {seq} to {} ({} is safely in every queue it was routed to)",
-            producer.name,
-            om(*message)
-        ),
-        (
-            E::ConfirmAck {
-                message,
-                producer,
-                seq,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "发布确认：向 {} 发送 basic.ack 序号 {seq}（{} 已安全进入所有目标队列）",
-            producer.name,
-            om(*message)
-        ),
-        (
-            E::ConfirmNack {
-                message,
-                producer,
-                seq,
-            },
-            Lang::En,
-        ) => format!(
-            "publisher confirm: basic.nack seq {seq} to {} ({} was refused by a queue)",
-            producer.name,
-            om(*message)
-        ),
-        (
-            E::ConfirmNack {
-                message,
-                producer,
-                seq,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "发布确认：向 {} 发送 basic.nack 序号 {seq}（{} 被某个队列拒绝）",
-            producer.name,
-            om(*message)
-        ),
-        (
-            E::ConsumerStarted {
-                consumer,
-                queue,
-                prefetch,
-                auto_ack,
-            },
-            Lang::En,
-        ) => format!(
-            "consumer {} subscribed to {queue} (prefetch_count {prefetch}, {})",
-            consumer.name,
-            if *auto_ack { "auto-ack" } else { "manual ack" }
-        ),
-        (
-            E::ConsumerStarted {
-                consumer,
-                queue,
-                prefetch,
-                auto_ack,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "消费者 {} 订阅 {queue}（prefetch_count {prefetch}，{}）",
-            consumer.name,
-            if *auto_ack {
-                "自动确认"
-            } else {
-                "手动确认"
-            }
-        ),
-        (E::ConsumerKilled { consumer, unacked }, Lang::En) => format!(
-            "consumer {} was killed: its channel closed, so its {unacked} unacked message(s) return to their queues",
-            consumer.name
-        ),
-        (E::ConsumerKilled { consumer, unacked }, Lang::ZhCn) => format!(
-            "消费者 {} 被终止：通道关闭，它的 {unacked} 条未确认消息回到队列",
-            consumer.name
-        ),
-        (E::ConsumerCancelled { consumer, queue }, Lang::En) => format!(
-            "the broker cancelled consumer {} because queue {queue} was deleted",
-            consumer.name
-        ),
-        (E::ConsumerCancelled { consumer, queue }, Lang::ZhCn) => {
-            format!("队列 {queue} 被删除，代理取消了消费者 {}", consumer.name)
+        E::ConfirmAck {
+            message,
+            producer,
+            seq,
         }
-        (
-            E::ChannelClosed {
-                actor,
-                reply_code,
-                reply_text,
+        | E::ConfirmNack {
+            message,
+            producer,
+            seq,
+        } => t(
+            if matches!(e, E::ConfirmAck { .. }) {
+                "confirm_ack"
+            } else {
+                "confirm_nack"
             },
-            Lang::En,
-        ) => format!(
-            "the broker closed the channel of {} with {reply_code}: {reply_text}",
-            actor.name
+            lang,
+            &[
+                ("seq", &seq.to_string()),
+                ("producer", &producer.name),
+                ("message", &om(*message)),
+            ],
         ),
-        (
-            E::ChannelClosed {
-                actor,
-                reply_code,
-                reply_text,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "代理以 {reply_code} 关闭了 {} 的通道：{reply_text}",
-            actor.name
+        E::ConsumerStarted {
+            consumer,
+            queue,
+            prefetch,
+            auto_ack,
+        } => {
+            let ack = t(if *auto_ack { "auto_ack" } else { "manual_ack" }, lang, &[]);
+            t(
+                "consumer_started",
+                lang,
+                &[
+                    ("consumer", &consumer.name),
+                    ("queue", queue),
+                    ("prefetch", &prefetch.to_string()),
+                    ("ack", &ack),
+                ],
+            )
+        }
+        E::ConsumerKilled { consumer, unacked } => t(
+            "consumer_killed",
+            lang,
+            &[
+                ("consumer", &consumer.name),
+                ("unacked", &unacked.to_string()),
+            ],
         ),
-        (E::QueueDeleted { queue }, Lang::En) => format!("queue {queue} was deleted"),
-        (E::QueueDeleted { queue }, Lang::ZhCn) => format!("队列 {queue} 被删除"),
-        (
-            E::BrokerRestarted {
-                kept_queues,
-                lost_queues,
-                kept_messages,
-                lost_messages,
-            },
-            Lang::En,
-        ) => format!(
-            "the broker restarted: durable queues kept ({}) with {kept_messages} persistent message(s); lost: transient queues ({}) and {lost_messages} message(s); clients reconnect and declare their topology again",
-            list(kept_queues),
-            list(lost_queues)
+        E::ConsumerCancelled { consumer, queue } => t(
+            "consumer_cancelled",
+            lang,
+            &[("consumer", &consumer.name), ("queue", queue)],
         ),
-        (
-            E::BrokerRestarted {
-                kept_queues,
-                lost_queues,
-                kept_messages,
-                lost_messages,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "代理重启：保留持久队列（{}）及 {kept_messages} 条持久消息；丢失：临时队列（{}）和 {lost_messages} 条消息；客户端重新连接并重新声明拓扑",
-            list(kept_queues),
-            list(lost_queues)
+        E::ChannelClosed {
+            actor,
+            reply_code,
+            reply_text,
+        } => t(
+            "channel_closed",
+            lang,
+            &[
+                ("actor", &actor.name),
+                ("reply_code", &reply_code.to_string()),
+                ("reply_text", reply_text),
+            ],
         ),
-        (E::Edited { change, error }, lang) => {
+        E::QueueDeleted { queue } => t("queue_deleted", lang, &[("queue", queue)]),
+        E::BrokerRestarted {
+            kept_queues,
+            lost_queues,
+            kept_messages,
+            lost_messages,
+        } => t(
+            "broker_restarted",
+            lang,
+            &[
+                ("kept_queues", &list(kept_queues)),
+                ("kept_messages", &kept_messages.to_string()),
+                ("lost_queues", &list(lost_queues)),
+                ("lost_messages", &lost_messages.to_string()),
+            ],
+        ),
+        E::Edited { change, error } => {
             let what = change_text(change, lang);
-            match (error, lang) {
-                (None, _) => what,
-                (Some((code, text)), Lang::En) => {
-                    format!("{what} — refused by the broker: {code} {text}")
-                }
-                (Some((code, text)), Lang::ZhCn) => format!("{what} — 被代理拒绝：{code} {text}"),
+            match error {
+                None => what,
+                Some((code, text)) => t(
+                    "edit_refused",
+                    lang,
+                    &[
+                        ("change", &what),
+                        ("reply_code", &code.to_string()),
+                        ("reply_text", text),
+                    ],
+                ),
             }
         }
     }
@@ -1191,124 +1165,87 @@ fn binding_arrow(
     key: &str,
     lang: Lang,
 ) -> String {
-    let dest = match (to_exchange, lang) {
-        (true, Lang::En) => format!("exchange {destination}"),
-        (true, Lang::ZhCn) => format!("交换机 {destination}"),
-        (false, _) => destination.to_string(),
-    };
-    if key.is_empty() {
-        format!("{dest} ← {source}")
+    let dest = if to_exchange {
+        t("exchange", lang, &[("name", destination)])
     } else {
-        format!("{dest} ← {source} ({key})")
-    }
+        destination.to_string()
+    };
+    let arrow = if key.is_empty() {
+        "{destination} ← {source}"
+    } else {
+        "{destination} ← {source} ({key})"
+    };
+    fill(
+        arrow,
+        &[("destination", &dest), ("source", source), ("key", key)],
+    )
 }
 
 /// One runtime edit in plain language.
 pub fn change_text(c: &Change, lang: Lang) -> String {
     use Change as C;
-    match (c, lang) {
-        (C::ExchangeDeclared { name, kind }, Lang::En) => {
-            format!("exchange {name} ({kind}) declared while running")
+    match c {
+        C::ExchangeDeclared { name, kind } => {
+            t("exchange_declared", lang, &[("name", name), ("kind", kind)])
         }
-        (C::ExchangeDeclared { name, kind }, Lang::ZhCn) => {
-            format!("运行中声明了交换机 {name}（{kind}）")
-        }
-        (C::ExchangeDeleted { name }, Lang::En) => {
-            format!("exchange {name} deleted while running, with every binding to and from it")
-        }
-        (C::ExchangeDeleted { name }, Lang::ZhCn) => {
-            format!("运行中删除了交换机 {name}，连同它的所有绑定")
-        }
-        (C::QueueDeclared { name }, Lang::En) => format!("queue {name} declared while running"),
-        (C::QueueDeclared { name }, Lang::ZhCn) => format!("运行中声明了队列 {name}"),
-        (C::QueueDeleted { name, messages }, Lang::En) => format!(
-            "queue {name} deleted while running: {messages} ready message(s) discarded, its bindings removed and its consumers cancelled"
+        C::ExchangeDeleted { name } => t("exchange_deleted", lang, &[("name", name)]),
+        C::QueueDeclared { name } => t("queue_declared", lang, &[("name", name)]),
+        C::QueueDeleted { name, messages } => t(
+            "queue_deleted_edit",
+            lang,
+            &[("name", name), ("messages", &messages.to_string())],
         ),
-        (C::QueueDeleted { name, messages }, Lang::ZhCn) => format!(
-            "运行中删除了队列 {name}：丢弃 {messages} 条就绪消息，移除它的绑定并取消它的消费者"
-        ),
-        (
-            C::BindingAdded {
-                source,
-                destination,
-                to_exchange,
-                binding_key,
-            },
-            _,
-        ) => {
+        C::BindingAdded {
+            source,
+            destination,
+            to_exchange,
+            binding_key,
+        }
+        | C::BindingRemoved {
+            source,
+            destination,
+            to_exchange,
+            binding_key,
+        } => {
             let b = binding_arrow(destination, *to_exchange, source, binding_key, lang);
-            match lang {
-                Lang::En => format!("binding {b} added"),
-                Lang::ZhCn => format!("添加了绑定 {b}"),
-            }
+            let key = if matches!(c, C::BindingAdded { .. }) {
+                "binding_added"
+            } else {
+                "binding_removed"
+            };
+            t(key, lang, &[("binding", &b)])
         }
-        (
-            C::BindingRemoved {
-                source,
-                destination,
-                to_exchange,
-                binding_key,
-            },
-            _,
-        ) => {
-            let b = binding_arrow(destination, *to_exchange, source, binding_key, lang);
-            match lang {
-                Lang::En => format!("binding {b} removed"),
-                Lang::ZhCn => format!("移除了绑定 {b}"),
-            }
+        C::ConsumerAdded { consumer, queue } if queue.is_empty() => {
+            t("consumer_added_idle", lang, &[("consumer", &consumer.name)])
         }
-        (C::ConsumerAdded { consumer, queue }, Lang::En) if queue.is_empty() => {
-            format!(
-                "consumer {} added, not subscribed to a queue yet",
-                consumer.name
-            )
-        }
-        (C::ConsumerAdded { consumer, queue }, Lang::ZhCn) if queue.is_empty() => {
-            format!("添加了消费者 {}，尚未订阅任何队列", consumer.name)
-        }
-        (C::ConsumerAdded { consumer, queue }, Lang::En) => {
-            format!("consumer {} added on queue {queue}", consumer.name)
-        }
-        (C::ConsumerAdded { consumer, queue }, Lang::ZhCn) => {
-            format!("在队列 {queue} 上添加了消费者 {}", consumer.name)
-        }
-        (
-            C::ConsumerRemoved {
-                consumer,
-                queue,
-                unacked,
-            },
-            Lang::En,
-        ) => format!(
-            "consumer {} removed from queue {queue} (basic.cancel): no more deliveries; its {unacked} unacked message(s) stay on its channel until it settles them, they are not requeued",
-            consumer.name
+        C::ConsumerAdded { consumer, queue } => t(
+            "consumer_added",
+            lang,
+            &[("consumer", &consumer.name), ("queue", queue)],
         ),
-        (
-            C::ConsumerRemoved {
-                consumer,
-                queue,
-                unacked,
-            },
-            Lang::ZhCn,
-        ) => format!(
-            "消费者 {} 从队列 {queue} 移除（basic.cancel）：不再投递；它的 {unacked} 条未确认消息留在通道上直到它处理完，不会重新入队",
-            consumer.name
+        C::ConsumerRemoved {
+            consumer,
+            queue,
+            unacked,
+        } => t(
+            "consumer_removed",
+            lang,
+            &[
+                ("consumer", &consumer.name),
+                ("queue", queue),
+                ("unacked", &unacked.to_string()),
+            ],
         ),
-        (C::ProducerAdded { producer, exchange }, Lang::En) => format!(
-            "producer {} added, publishing to {}",
-            producer.name,
-            ex(exchange, lang)
+        C::ProducerAdded { producer, exchange } => t(
+            "producer_added",
+            lang,
+            &[
+                ("producer", &producer.name),
+                ("exchange", &ex(exchange, lang)),
+            ],
         ),
-        (C::ProducerAdded { producer, exchange }, Lang::ZhCn) => format!(
-            "添加了生产者 {}，发布到{}",
-            producer.name,
-            ex(exchange, lang)
-        ),
-        (C::ProducerRemoved { producer }, Lang::En) => {
-            format!("producer {} removed: its channel closed", producer.name)
-        }
-        (C::ProducerRemoved { producer }, Lang::ZhCn) => {
-            format!("移除了生产者 {}：它的通道已关闭", producer.name)
+        C::ProducerRemoved { producer } => {
+            t("producer_removed", lang, &[("producer", &producer.name)])
         }
     }
 }
