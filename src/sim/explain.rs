@@ -1,8 +1,10 @@
 //! What happened and why, as data ([`Explanation`]) and as plain language ([`render`]).
 //!
 //! The engine builds an `Explanation` for every event with every parameter a sentence needs
-//! (names, keys, counts), so rendering needs no access to the simulator and a new language is one
-//! more arm per variant in [`render`]. English and 简体中文 are provided.
+//! (names, keys, counts), so rendering needs no access to the simulator. The sentences live in one
+//! table of templates (`TEMPLATES`: each message's English and 简体中文 side by side, with `{name}`
+//! placeholders); [`render`] computes the values once and fills the template of the event's kind,
+//! so a new language is one more column in that table.
 
 use std::sync::Arc;
 
@@ -582,8 +584,17 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The template keys [`t`] was asked for on this thread, so a test can tell that the
+    /// samples reach every template and name no missing one.
+    static LOOKED_UP: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The template `key` in `lang`, filled from `args`.
 fn t(key: &str, lang: Lang, args: &[(&str, &str)]) -> String {
+    #[cfg(test)]
+    LOOKED_UP.with(|l| l.borrow_mut().push(key.to_string()));
     let text = TEMPLATES
         .iter()
         .find(|t| t.key == key)
@@ -1253,6 +1264,411 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn a(name: &str) -> Actor {
+        Actor {
+            id: Arc::from(name),
+            name: Arc::from(name),
+        }
+    }
+
+    fn q(names: &[&str]) -> Vec<Arc<str>> {
+        names.iter().map(|n| Arc::from(*n)).collect()
+    }
+
+    fn whys() -> Vec<Why> {
+        vec![
+            Why::DefaultExchange {
+                routing_key: "hello".into(),
+            },
+            Why::Direct {
+                binding_key: "black".into(),
+            },
+            Why::Fanout,
+            Why::Topic {
+                binding_key: "*.orange.#".into(),
+                routing_key: "quick.orange".into(),
+                taken: vec![
+                    ("*".into(), vec!["quick".into()]),
+                    ("orange".into(), vec!["orange".into()]),
+                    ("#".into(), vec![]),
+                ],
+            },
+            Why::Topic {
+                binding_key: "a.b".into(),
+                routing_key: "a.b".into(),
+                taken: vec![("a".into(), vec!["a".into()])],
+            },
+            Why::Headers {
+                x_match: "all",
+                satisfied: vec!["format=pdf".into(), "type=report".into()],
+            },
+            Why::Alternate,
+        ]
+    }
+
+    fn hops() -> Vec<Hop> {
+        whys()
+            .into_iter()
+            .enumerate()
+            .map(|(i, why)| Hop {
+                exchange: if i == 0 {
+                    String::new()
+                } else {
+                    format!("x{i}")
+                },
+                destination: format!("d{i}"),
+                to_exchange: i % 2 == 1,
+                why,
+            })
+            .collect()
+    }
+
+    fn changes() -> Vec<Change> {
+        let mut v = vec![
+            Change::ExchangeDeclared {
+                name: Arc::from("logs"),
+                kind: "fanout",
+            },
+            Change::ExchangeDeleted {
+                name: Arc::from("logs"),
+            },
+            Change::QueueDeclared {
+                name: Arc::from("q1"),
+            },
+            Change::QueueDeleted {
+                name: Arc::from("q1"),
+                messages: 3,
+            },
+            Change::ConsumerAdded {
+                consumer: a("C1"),
+                queue: Arc::from(""),
+            },
+            Change::ConsumerAdded {
+                consumer: a("C1"),
+                queue: Arc::from("q1"),
+            },
+            Change::ConsumerRemoved {
+                consumer: a("C1"),
+                queue: Arc::from("q1"),
+                unacked: 2,
+            },
+            Change::ProducerAdded {
+                producer: a("P"),
+                exchange: Arc::from(""),
+            },
+            Change::ProducerAdded {
+                producer: a("P"),
+                exchange: Arc::from("logs"),
+            },
+            Change::ProducerRemoved { producer: a("P") },
+        ];
+        for to_exchange in [false, true] {
+            for key in ["", "info.*"] {
+                v.push(Change::BindingAdded {
+                    source: Arc::from("logs"),
+                    destination: Arc::from("q1"),
+                    to_exchange,
+                    binding_key: Arc::from(key),
+                });
+                v.push(Change::BindingRemoved {
+                    source: Arc::from("logs"),
+                    destination: Arc::from("q1"),
+                    to_exchange,
+                    binding_key: Arc::from(key),
+                });
+            }
+        }
+        v
+    }
+
+    /// One explanation of every kind, with every optional part both present and absent.
+    fn samples() -> Vec<Explanation> {
+        use Explanation as E;
+        let mut v = Vec::new();
+        for (persistent, mandatory, confirm_seq, exchange) in [
+            (false, false, None, ""),
+            (true, false, None, "logs"),
+            (false, true, Some(4), "logs"),
+            (true, true, Some(5), ""),
+        ] {
+            v.push(E::Published {
+                message: if persistent { Some(MessageId(1)) } else { None },
+                producer: a("P"),
+                exchange: Arc::from(exchange),
+                routing_key: Arc::from("rk"),
+                number: 2,
+                persistent,
+                mandatory,
+                confirm_seq,
+            });
+        }
+        for correlation_id in [None, Some("abc".to_string())] {
+            v.push(E::ReplyPublished {
+                message: Some(MessageId(9)),
+                consumer: a("server"),
+                reply_to: Arc::from("amq.gen-1"),
+                correlation_id,
+                request: MessageId(8),
+            });
+        }
+        for h in [Vec::new(), hops()] {
+            v.push(E::Routed {
+                message: MessageId(3),
+                exchange: Arc::from("topic_logs"),
+                routing_key: Arc::from("a.b"),
+                hops: h.clone(),
+                queues: q(&["q1", "q2"]),
+            });
+            for queues in [q(&[]), q(&["q3"])] {
+                for reason in [
+                    DeathReason::Rejected,
+                    DeathReason::Expired,
+                    DeathReason::Maxlen,
+                ] {
+                    v.push(E::DeadLettered {
+                        message: MessageId(4),
+                        copy: MessageId(5),
+                        queue: Arc::from("work"),
+                        reason,
+                        exchange: Arc::from("dlx"),
+                        routing_key: "work".into(),
+                        x_death: XDeath {
+                            queue: "work".into(),
+                            reason: reason.as_str(),
+                            count: 1,
+                            exchange: String::new(),
+                            routing_keys: vec!["work".into(), "w2".into()],
+                        },
+                        hops: h.clone(),
+                        queues: queues.clone(),
+                    });
+                }
+            }
+        }
+        for mandatory in [false, true] {
+            for notes in [Vec::new(), vec!["n1".to_string(), "n2".to_string()]] {
+                v.push(E::NotRouted {
+                    message: MessageId(3),
+                    exchange: Arc::from(""),
+                    routing_key: Arc::from("nowhere"),
+                    mandatory,
+                    notes,
+                });
+            }
+        }
+        v.push(E::ToAlternate {
+            message: MessageId(3),
+            exchange: "main".into(),
+            alternate: "ae".into(),
+        });
+        v.push(E::Returned {
+            message: MessageId(3),
+            producer: a("P"),
+            reply_code: 312,
+            reply_text: "NO_ROUTE",
+        });
+        v.push(E::Enqueued {
+            message: MessageId(3),
+            queue: Arc::from("q1"),
+        });
+        for why in [
+            DropWhy::Overflow,
+            DropWhy::RejectPublish,
+            DropWhy::Expired,
+            DropWhy::Rejected,
+            DropWhy::DeadLetterUnroutable,
+            DropWhy::Purged,
+            DropWhy::QueueDeleted,
+        ] {
+            for max_length in [None, Some(2)] {
+                v.push(E::Dropped {
+                    message: MessageId(3),
+                    queue: Arc::from("q1"),
+                    why,
+                    max_length,
+                });
+            }
+        }
+        for consumers in [1, 3] {
+            for priorities_differ in [false, true] {
+                for (auto_ack, prefetch) in [(true, 0), (false, 0), (false, 2)] {
+                    for skipped in [q(&[]), q(&["C2", "C3"])] {
+                        v.push(E::Delivered {
+                            message: MessageId(3),
+                            queue: Arc::from("q1"),
+                            consumer: a("C1"),
+                            delivery_tag: 7,
+                            redelivered: priorities_differ == auto_ack,
+                            why: DeliveryWhy {
+                                position: 2,
+                                consumers,
+                                prefetch,
+                                unacked_before: 1,
+                                priority: -3,
+                                priorities_differ,
+                                skipped_full: skipped,
+                                auto_ack,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        v.push(E::Acked {
+            message: MessageId(3),
+            consumer: a("C1"),
+            delivery_tag: 7,
+        });
+        for requeue in [false, true] {
+            for failed in [false, true] {
+                v.push(E::Nacked {
+                    message: MessageId(3),
+                    consumer: a("C1"),
+                    delivery_tag: 7,
+                    requeue,
+                    failed,
+                });
+                v.push(E::Rejected {
+                    message: MessageId(3),
+                    consumer: a("C1"),
+                    delivery_tag: 7,
+                    requeue,
+                    failed,
+                });
+            }
+        }
+        v.push(E::Requeued {
+            message: MessageId(3),
+            queue: Arc::from("q1"),
+        });
+        for ttl in [None, Some(5000)] {
+            v.push(E::Expired {
+                message: MessageId(3),
+                queue: Arc::from("q1"),
+                ttl,
+            });
+        }
+        for message in [None, Some(MessageId(3))] {
+            v.push(E::ConfirmAck {
+                message,
+                producer: a("P"),
+                seq: 4,
+            });
+            v.push(E::ConfirmNack {
+                message,
+                producer: a("P"),
+                seq: 4,
+            });
+        }
+        for auto_ack in [false, true] {
+            v.push(E::ConsumerStarted {
+                consumer: a("C1"),
+                queue: Arc::from("q1"),
+                prefetch: 1,
+                auto_ack,
+            });
+        }
+        v.push(E::ConsumerKilled {
+            consumer: a("C1"),
+            unacked: 2,
+        });
+        v.push(E::ConsumerCancelled {
+            consumer: a("C1"),
+            queue: Arc::from("q1"),
+        });
+        v.push(E::ChannelClosed {
+            actor: a("P"),
+            reply_code: 406,
+            reply_text: "PRECONDITION_FAILED - unknown delivery tag 9".into(),
+        });
+        v.push(E::QueueDeleted {
+            queue: Arc::from("q1"),
+        });
+        v.push(E::BrokerRestarted {
+            kept_queues: q(&["durable1", "durable2"]),
+            lost_queues: q(&["tmp"]),
+            kept_messages: 3,
+            lost_messages: 4,
+        });
+        for change in changes() {
+            for error in [None, Some((404, "NOT_FOUND - no queue 'q1'".to_string()))] {
+                v.push(E::Edited {
+                    change: change.clone(),
+                    error,
+                });
+            }
+        }
+        v
+    }
+
+    /// The `{name}` placeholders of `text`, sorted, repeats kept once.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            let name_len = rest
+                .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+                .unwrap_or(rest.len());
+            if name_len > 0 && rest[name_len..].starts_with('}') {
+                out.push(&rest[..name_len]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_only() {
+        let args = [("a", "{b}"), ("b", "2")];
+        assert_eq!(fill("{a}+{b}={c} {x: {b}}", &args), "{b}+2={c} {x: 2}");
+        assert_eq!(placeholders("{a}+{b}={c} {x: {b}}"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn every_template_has_the_same_placeholders_in_both_languages() {
+        let mut keys: Vec<&str> = TEMPLATES.iter().map(|t| t.key).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "a template key is used twice");
+        for t in TEMPLATES {
+            assert!(!t.en.is_empty() && !t.zh.is_empty(), "{} is empty", t.key);
+            assert_eq!(
+                placeholders(t.en),
+                placeholders(t.zh),
+                "{}: English and Chinese use different placeholders",
+                t.key
+            );
+        }
+    }
+
+    #[test]
+    fn every_sample_fills_its_placeholders_and_together_they_reach_every_template() {
+        LOOKED_UP.with(|l| l.borrow_mut().clear());
+        let all = samples();
+        for e in &all {
+            for lang in [Lang::En, Lang::ZhCn] {
+                let text = render(e, lang);
+                assert!(
+                    placeholders(&text).is_empty(),
+                    "{} in {lang:?} left a placeholder unfilled: {text}",
+                    e.kind()
+                );
+            }
+        }
+        let mut used = LOOKED_UP.with(|l| l.take());
+        used.sort_unstable();
+        used.dedup();
+        let mut keys: Vec<&str> = TEMPLATES.iter().map(|t| t.key).collect();
+        keys.sort_unstable();
+        assert_eq!(used, keys, "looked-up keys and the table differ");
+        let en: Vec<String> = all.iter().map(|e| render(e, Lang::En)).collect();
+        let zh: Vec<String> = all.iter().map(|e| render(e, Lang::ZhCn)).collect();
+        assert!(en.iter().zip(&zh).all(|(a, b)| a != b && !a.is_empty()));
+    }
 
     #[test]
     fn topic_explanation_names_what_hash_took() {
