@@ -6,6 +6,7 @@
 //! placeholders); [`render`] computes the values once and fills the template of the event's kind,
 //! so a new language is one more column in that table.
 
+use std::fmt::{Display, Write};
 use std::sync::Arc;
 
 use crate::broker::{DeathReason, MessageId};
@@ -372,16 +373,96 @@ impl Explanation {
     }
 }
 
+/// The name of one entry of [`TEMPLATES`]. An enum rather than a string: a misspelt key does
+/// not compile, and the names cost the page nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(Debug, PartialOrd, Ord))]
+enum Key {
+    DefaultExchange,
+    Exchange,
+    None,
+    WhyDefault,
+    WhyDirect,
+    WhyFanout,
+    WhyTopic,
+    WhyTopicTook,
+    WhyHeaders,
+    WhyAlternate,
+    DropOverflow,
+    DropRejectPublish,
+    DropExpired,
+    DropRejected,
+    DropDeadLetterUnroutable,
+    DropPurged,
+    DropQueueDeleted,
+    DeliveryOnly,
+    DeliveryRoundRobin,
+    DeliveryPriority,
+    DeliveryAutoAck,
+    DeliveryNoPrefetch,
+    DeliveryPrefetch,
+    DeliverySkipped,
+    ReasonRejected,
+    ReasonExpired,
+    ReasonMaxlen,
+    Published,
+    FlagPersistent,
+    FlagConfirmSeq,
+    ReplyPublished,
+    Routed,
+    NotRouted,
+    NotRoutedMandatory,
+    NotRoutedDropped,
+    ToAlternate,
+    Returned,
+    Enqueued,
+    Dropped,
+    Delivered,
+    Redelivered,
+    Acked,
+    Settled,
+    SettleFailed,
+    SettleRequeued,
+    SettleNotRequeued,
+    Requeued,
+    Expired,
+    ExpiredTtl,
+    DeadLettered,
+    DeadLetteredReaches,
+    ConfirmAck,
+    ConfirmNack,
+    ConsumerStarted,
+    AutoAck,
+    ManualAck,
+    ConsumerKilled,
+    ConsumerCancelled,
+    ChannelClosed,
+    QueueDeleted,
+    BrokerRestarted,
+    EditRefused,
+    ExchangeDeclared,
+    ExchangeDeleted,
+    QueueDeclared,
+    QueueDeletedEdit,
+    BindingAdded,
+    BindingRemoved,
+    ConsumerAddedIdle,
+    ConsumerAdded,
+    ConsumerRemoved,
+    ProducerAdded,
+    ProducerRemoved,
+}
+
 /// One sentence or sentence part in every language, side by side. `{name}` placeholders are
 /// filled by [`fill`] from the values the render code computed once for all languages, so each
 /// language may order them as its grammar needs; the tests check both texts use the same set.
 struct Template {
-    key: &'static str,
+    key: Key,
     en: &'static str,
     zh: &'static str,
 }
 
-const fn tpl(key: &'static str, en: &'static str, zh: &'static str) -> Template {
+const fn tpl(key: Key, en: &'static str, zh: &'static str) -> Template {
     Template { key, en, zh }
 }
 
@@ -391,173 +472,177 @@ const fn tpl(key: &'static str, en: &'static str, zh: &'static str) -> Template 
 #[rustfmt::skip]
 static TEMPLATES: &[Template] = &[
     // Names.
-    tpl("default_exchange", "the default exchange", "默认交换机"),
-    tpl("exchange", "exchange {name}", "交换机 {name}"),
-    tpl("none", "none", "无"),
+    tpl(Key::DefaultExchange, "the default exchange", "默认交换机"),
+    tpl(Key::Exchange, "exchange {name}", "交换机 {name}"),
+    tpl(Key::None, "none", "无"),
     // Why a binding matched.
-    tpl("why_default",
+    tpl(Key::WhyDefault,
         "the default exchange routes to the queue named by the routing key `{routing_key}`",
         "默认交换机把消息投递到与路由键 `{routing_key}` 同名的队列"),
-    tpl("why_direct",
+    tpl(Key::WhyDirect,
         "binding key `{binding_key}` equals the routing key",
         "绑定键 `{binding_key}` 与路由键相同"),
-    tpl("why_fanout", "a fanout exchange copies to every binding", "扇出交换机向每个绑定复制一份"),
-    tpl("why_topic", "`{binding_key}` matches `{routing_key}`", "`{binding_key}` 匹配 `{routing_key}`"),
-    tpl("why_topic_took", "{wildcard} takes {words}", "{wildcard} 匹配 {words}"),
-    tpl("why_headers",
+    tpl(Key::WhyFanout, "a fanout exchange copies to every binding", "扇出交换机向每个绑定复制一份"),
+    tpl(Key::WhyTopic, "`{binding_key}` matches `{routing_key}`", "`{binding_key}` 匹配 `{routing_key}`"),
+    tpl(Key::WhyTopicTook, "{wildcard} takes {words}", "{wildcard} 匹配 {words}"),
+    tpl(Key::WhyHeaders,
         "headers match (x-match {x_match}; satisfied: {satisfied})",
         "消息头匹配（x-match {x_match}；满足：{satisfied}）"),
-    tpl("why_alternate",
+    tpl(Key::WhyAlternate,
         "nothing matched, so it goes to the alternate exchange",
         "没有绑定匹配，转给备用交换机"),
     // Why a message was dropped.
-    tpl("drop_overflow",
+    tpl(Key::DropOverflow,
         "the queue is over x-max-length {max} and overflow is drop-head, so the oldest message goes",
         "队列超过 x-max-length {max}，溢出策略为 drop-head，丢弃最旧的消息"),
-    tpl("drop_reject_publish",
+    tpl(Key::DropRejectPublish,
         "the queue is full (x-max-length {max}) and overflow is reject-publish",
         "队列已满（x-max-length {max}），溢出策略为 reject-publish"),
-    tpl("drop_expired",
+    tpl(Key::DropExpired,
         "its TTL passed and the queue has no dead-letter exchange",
         "TTL 已过且队列没有死信交换机"),
-    tpl("drop_rejected",
+    tpl(Key::DropRejected,
         "it was rejected without requeue and the queue has no dead-letter exchange",
         "被拒绝且不重新入队，队列没有死信交换机"),
-    tpl("drop_dead_letter_unroutable",
+    tpl(Key::DropDeadLetterUnroutable,
         "its dead-letter exchange routed it nowhere (missing, no match, or a cycle)",
         "死信交换机无法路由它（不存在、无匹配或形成循环）"),
-    tpl("drop_purged", "the queue was purged", "队列被清空"),
-    tpl("drop_queue_deleted", "its queue was deleted", "所在队列被删除"),
+    tpl(Key::DropPurged, "the queue was purged", "队列被清空"),
+    tpl(Key::DropQueueDeleted, "its queue was deleted", "所在队列被删除"),
     // Why a consumer got a delivery.
-    tpl("delivery_only", "the only consumer on the queue", "队列上唯一的消费者"),
-    tpl("delivery_round_robin",
+    tpl(Key::DeliveryOnly, "the only consumer on the queue", "队列上唯一的消费者"),
+    tpl(Key::DeliveryRoundRobin,
         "round-robin, consumer {position} of {consumers} on the queue",
         "轮询，队列上 {consumers} 个消费者中的第 {position} 个"),
-    tpl("delivery_priority",
+    tpl(Key::DeliveryPriority,
         "; highest priority with credit (x-priority {priority})",
         "；有余量的最高优先级消费者（x-priority {priority}）"),
-    tpl("delivery_auto_ack", "; auto-ack: settled as soon as it is sent", "；自动确认：发出即结算"),
-    tpl("delivery_no_prefetch",
+    tpl(Key::DeliveryAutoAck, "; auto-ack: settled as soon as it is sent", "；自动确认：发出即结算"),
+    tpl(Key::DeliveryNoPrefetch,
         "; no prefetch limit ({unacked} unacked already: the broker does not look at how busy it is)",
         "；无预取上限（已有 {unacked} 条未确认：代理不考虑它有多忙）"),
-    tpl("delivery_prefetch",
+    tpl(Key::DeliveryPrefetch,
         "; prefetch credit: {unacked} of {prefetch} unacked before this one",
         "；预取额度：此前未确认 {unacked} / {prefetch}"),
-    tpl("delivery_skipped",
+    tpl(Key::DeliverySkipped,
         "; skipped {consumers} (prefetch window full)",
         "；跳过 {consumers}（预取窗口已满）"),
     // Dead-letter reasons (English uses the x-death reason itself).
-    tpl("reason_rejected", "rejected", "被拒绝"),
-    tpl("reason_expired", "expired", "过期"),
-    tpl("reason_maxlen", "maxlen", "超出长度限制"),
+    tpl(Key::ReasonRejected, "rejected", "被拒绝"),
+    tpl(Key::ReasonExpired, "expired", "过期"),
+    tpl(Key::ReasonMaxlen, "maxlen", "超出长度限制"),
     // Events.
-    tpl("published",
+    tpl(Key::Published,
         "{producer} published {message} (message {number}) to {exchange} with routing key `{routing_key}`",
         "{producer} 发布 {message}（第 {number} 条）到{exchange}，路由键 `{routing_key}`"),
-    tpl("flag_persistent", "persistent", "持久化"),
-    tpl("flag_confirm_seq", "confirm seq {seq}", "确认序号 {seq}"),
-    tpl("reply_published",
+    tpl(Key::FlagPersistent, "persistent", "持久化"),
+    tpl(Key::FlagConfirmSeq, "confirm seq {seq}", "确认序号 {seq}"),
+    tpl(Key::ReplyPublished,
         "{consumer} replied to {request} with {message} via the default exchange to reply_to queue {reply_to} (correlation_id {correlation_id})",
         "{consumer} 经默认交换机回复 {request}：{message} 发往 reply_to 队列 {reply_to}（correlation_id {correlation_id}）"),
-    tpl("routed",
+    tpl(Key::Routed,
         "{exchange} routed {message} (routing key `{routing_key}`) to {queues}",
         "{exchange}把 {message}（路由键 `{routing_key}`）路由到 {queues}"),
-    tpl("not_routed",
+    tpl(Key::NotRouted,
         "{exchange} matched no binding for {message} (routing key `{routing_key}`)",
         "{exchange}没有绑定匹配 {message}（路由键 `{routing_key}`）"),
-    tpl("not_routed_mandatory", ": it is mandatory, so it will be returned", "：设置了 mandatory，将被退回"),
-    tpl("not_routed_dropped", ": it is silently dropped", "：被静默丢弃"),
-    tpl("to_alternate",
+    tpl(Key::NotRoutedMandatory, ": it is mandatory, so it will be returned", "：设置了 mandatory，将被退回"),
+    tpl(Key::NotRoutedDropped, ": it is silently dropped", "：被静默丢弃"),
+    tpl(Key::ToAlternate,
         "{exchange} matched nothing for {message}, so it goes to its alternate exchange {alternate}",
         "{exchange}没有匹配 {message}，转给备用交换机 {alternate}"),
-    tpl("returned",
+    tpl(Key::Returned,
         "returned {message} to {producer} with basic.return {reply_code} {reply_text}: it was mandatory and no queue took it",
         "通过 basic.return {reply_code} {reply_text} 把 {message} 退回给 {producer}：消息设置了 mandatory 且没有队列接收"),
-    tpl("enqueued",
+    tpl(Key::Enqueued,
         "{message} waits in queue {queue} (no consumer could take it yet)",
         "{message} 在队列 {queue} 中等待（暂无消费者可接收）"),
-    tpl("dropped", "dropped {message} from queue {queue}: {why}", "从队列 {queue} 丢弃 {message}：{why}"),
-    tpl("delivered",
+    tpl(Key::Dropped, "dropped {message} from queue {queue}: {why}", "从队列 {queue} 丢弃 {message}：{why}"),
+    tpl(Key::Delivered,
         "delivered {message} from {queue} to consumer {consumer} (delivery tag {delivery_tag}{redelivered}): {why}",
         "把 {message} 从 {queue} 投递给消费者 {consumer}（delivery tag {delivery_tag}{redelivered}）：{why}"),
-    tpl("redelivered", ", redelivered", "，重新投递"),
-    tpl("acked",
+    tpl(Key::Redelivered, ", redelivered", "，重新投递"),
+    tpl(Key::Acked,
         "{consumer} acked {message} (delivery tag {delivery_tag}): the broker forgets it",
         "{consumer} 确认了 {message}（delivery tag {delivery_tag}）：代理将其删除"),
-    tpl("settled",
+    tpl(Key::Settled,
         "{consumer} {failed}settled {message} with {method} requeue={requeue} (delivery tag {delivery_tag}){outcome}",
         "{consumer} {failed}以 {method} requeue={requeue} 结算 {message}（delivery tag {delivery_tag}）{outcome}"),
-    tpl("settle_failed", "failed to process and ", "处理失败，"),
-    tpl("settle_requeued", ": it goes back to its queue", "：消息回到队列"),
-    tpl("settle_not_requeued",
+    tpl(Key::SettleFailed, "failed to process and ", "处理失败，"),
+    tpl(Key::SettleRequeued, ": it goes back to its queue", "：消息回到队列"),
+    tpl(Key::SettleNotRequeued,
         ": it is dead-lettered if the queue has a dead-letter exchange, else dropped",
         "：若队列有死信交换机则成为死信，否则丢弃"),
-    tpl("requeued",
+    tpl(Key::Requeued,
         "requeued {message} to its original position in {queue}; its next delivery is marked redelivered",
         "{message} 回到 {queue} 中原来的位置；下次投递标记为 redelivered"),
-    tpl("expired", "{message} expired at the head of {queue}{ttl}", "{message} 在 {queue} 队首过期{ttl}"),
-    tpl("expired_ttl", " (TTL {ttl} ms)", "（TTL {ttl} 毫秒）"),
-    tpl("dead_lettered",
+    tpl(Key::Expired, "{message} expired at the head of {queue}{ttl}", "{message} 在 {queue} 队首过期{ttl}"),
+    tpl(Key::ExpiredTtl, " (TTL {ttl} ms)", "（TTL {ttl} 毫秒）"),
+    tpl(Key::DeadLettered,
         "dead-lettered {message} from {queue} ({reason}) as {copy} to {exchange} with routing key `{routing_key}`; new x-death entry {x_death}",
         "{message} 在 {queue} 中成为死信（{reason}），副本 {copy} 发往{exchange}，路由键 `{routing_key}`；新的 x-death 条目 {x_death}"),
-    tpl("dead_lettered_reaches", "; it reaches {queues}", "；到达 {queues}"),
-    tpl("confirm_ack",
+    tpl(Key::DeadLetteredReaches, "; it reaches {queues}", "；到达 {queues}"),
+    tpl(Key::ConfirmAck,
         "publisher confirm: basic.ack seq {seq} to {producer} ({message} is safely in every queue it was routed to)",
         "发布确认：向 {producer} 发送 basic.ack 序号 {seq}（{message} 已安全进入所有目标队列）"),
-    tpl("confirm_nack",
+    tpl(Key::ConfirmNack,
         "publisher confirm: basic.nack seq {seq} to {producer} ({message} was refused by a queue)",
         "发布确认：向 {producer} 发送 basic.nack 序号 {seq}（{message} 被某个队列拒绝）"),
-    tpl("consumer_started",
+    tpl(Key::ConsumerStarted,
         "consumer {consumer} subscribed to {queue} (prefetch_count {prefetch}, {ack})",
         "消费者 {consumer} 订阅 {queue}（prefetch_count {prefetch}，{ack}）"),
-    tpl("auto_ack", "auto-ack", "自动确认"),
-    tpl("manual_ack", "manual ack", "手动确认"),
-    tpl("consumer_killed",
+    tpl(Key::AutoAck, "auto-ack", "自动确认"),
+    tpl(Key::ManualAck, "manual ack", "手动确认"),
+    tpl(Key::ConsumerKilled,
         "consumer {consumer} was killed: its channel closed, so its {unacked} unacked message(s) return to their queues",
         "消费者 {consumer} 被终止：通道关闭，它的 {unacked} 条未确认消息回到队列"),
-    tpl("consumer_cancelled",
+    tpl(Key::ConsumerCancelled,
         "the broker cancelled consumer {consumer} because queue {queue} was deleted",
         "队列 {queue} 被删除，代理取消了消费者 {consumer}"),
-    tpl("channel_closed",
+    tpl(Key::ChannelClosed,
         "the broker closed the channel of {actor} with {reply_code}: {reply_text}",
         "代理以 {reply_code} 关闭了 {actor} 的通道：{reply_text}"),
-    tpl("queue_deleted", "queue {queue} was deleted", "队列 {queue} 被删除"),
-    tpl("broker_restarted",
+    tpl(Key::QueueDeleted, "queue {queue} was deleted", "队列 {queue} 被删除"),
+    tpl(Key::BrokerRestarted,
         "the broker restarted: durable queues kept ({kept_queues}) with {kept_messages} persistent message(s); lost: transient queues ({lost_queues}) and {lost_messages} message(s); clients reconnect and declare their topology again",
         "代理重启：保留持久队列（{kept_queues}）及 {kept_messages} 条持久消息；丢失：临时队列（{lost_queues}）和 {lost_messages} 条消息；客户端重新连接并重新声明拓扑"),
-    tpl("edit_refused",
+    tpl(Key::EditRefused,
         "{change} — refused by the broker: {reply_code} {reply_text}",
         "{change} — 被代理拒绝：{reply_code} {reply_text}"),
     // Runtime edits.
-    tpl("exchange_declared",
+    tpl(Key::ExchangeDeclared,
         "exchange {name} ({kind}) declared while running",
         "运行中声明了交换机 {name}（{kind}）"),
-    tpl("exchange_deleted",
+    tpl(Key::ExchangeDeleted,
         "exchange {name} deleted while running, with every binding to and from it",
         "运行中删除了交换机 {name}，连同它的所有绑定"),
-    tpl("queue_declared", "queue {name} declared while running", "运行中声明了队列 {name}"),
-    tpl("queue_deleted_edit",
+    tpl(Key::QueueDeclared, "queue {name} declared while running", "运行中声明了队列 {name}"),
+    tpl(Key::QueueDeletedEdit,
         "queue {name} deleted while running: {messages} ready message(s) discarded, its bindings removed and its consumers cancelled",
         "运行中删除了队列 {name}：丢弃 {messages} 条就绪消息，移除它的绑定并取消它的消费者"),
-    tpl("binding_added", "binding {binding} added", "添加了绑定 {binding}"),
-    tpl("binding_removed", "binding {binding} removed", "移除了绑定 {binding}"),
-    tpl("consumer_added_idle",
+    tpl(Key::BindingAdded, "binding {binding} added", "添加了绑定 {binding}"),
+    tpl(Key::BindingRemoved, "binding {binding} removed", "移除了绑定 {binding}"),
+    tpl(Key::ConsumerAddedIdle,
         "consumer {consumer} added, not subscribed to a queue yet",
         "添加了消费者 {consumer}，尚未订阅任何队列"),
-    tpl("consumer_added", "consumer {consumer} added on queue {queue}", "在队列 {queue} 上添加了消费者 {consumer}"),
-    tpl("consumer_removed",
+    tpl(Key::ConsumerAdded, "consumer {consumer} added on queue {queue}", "在队列 {queue} 上添加了消费者 {consumer}"),
+    tpl(Key::ConsumerRemoved,
         "consumer {consumer} removed from queue {queue} (basic.cancel): no more deliveries; its {unacked} unacked message(s) stay on its channel until it settles them, they are not requeued",
         "消费者 {consumer} 从队列 {queue} 移除（basic.cancel）：不再投递；它的 {unacked} 条未确认消息留在通道上直到它处理完，不会重新入队"),
-    tpl("producer_added",
+    tpl(Key::ProducerAdded,
         "producer {producer} added, publishing to {exchange}",
         "添加了生产者 {producer}，发布到{exchange}"),
-    tpl("producer_removed", "producer {producer} removed: its channel closed", "移除了生产者 {producer}：它的通道已关闭"),
+    tpl(Key::ProducerRemoved, "producer {producer} removed: its channel closed", "移除了生产者 {producer}：它的通道已关闭"),
 ];
+
+/// A placeholder's name and value. `dyn Display` rather than a generic keeps one copy of
+/// [`fill`] in the page and lets numbers be written without a temporary `String` per call site.
+type Arg<'a> = (&'a str, &'a dyn Display);
 
 /// `text` with each `{name}` replaced by the value paired with `name` in `args`. A brace group
 /// naming no argument is copied as it is; values are not scanned again, so a value may hold
 /// braces (the x-death table does).
-fn fill(text: &str, args: &[(&str, &str)]) -> String {
+fn fill(text: &str, args: &[Arg]) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -571,7 +656,7 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
         });
         match value {
             Some((close, v)) => {
-                out.push_str(v);
+                let _ = write!(out, "{v}");
                 rest = &after[close + 1..];
             }
             None => {
@@ -588,13 +673,13 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
 thread_local! {
     /// The template keys [`t`] was asked for on this thread, so a test can tell that the
     /// samples reach every template and name no missing one.
-    static LOOKED_UP: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    static LOOKED_UP: std::cell::RefCell<Vec<Key>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The template `key` in `lang`, filled from `args`.
-fn t(key: &str, lang: Lang, args: &[(&str, &str)]) -> String {
+fn t(key: Key, lang: Lang, args: &[Arg]) -> String {
     #[cfg(test)]
-    LOOKED_UP.with(|l| l.borrow_mut().push(key.to_string()));
+    LOOKED_UP.with(|l| l.borrow_mut().push(key));
     let text = TEMPLATES
         .iter()
         .find(|t| t.key == key)
@@ -615,9 +700,9 @@ fn om(id: Option<MessageId>) -> String {
 
 fn ex(name: &str, lang: Lang) -> String {
     if name.is_empty() {
-        t("default_exchange", lang, &[])
+        t(Key::DefaultExchange, lang, &[])
     } else {
-        t("exchange", lang, &[("name", name)])
+        t(Key::Exchange, lang, &[("name", &name)])
     }
 }
 
@@ -636,17 +721,17 @@ fn words(ws: &[String]) -> String {
 fn why_text(why: &Why, lang: Lang) -> String {
     match why {
         Why::DefaultExchange { routing_key } => {
-            t("why_default", lang, &[("routing_key", routing_key)])
+            t(Key::WhyDefault, lang, &[("routing_key", routing_key)])
         }
-        Why::Direct { binding_key } => t("why_direct", lang, &[("binding_key", binding_key)]),
-        Why::Fanout => t("why_fanout", lang, &[]),
+        Why::Direct { binding_key } => t(Key::WhyDirect, lang, &[("binding_key", binding_key)]),
+        Why::Fanout => t(Key::WhyFanout, lang, &[]),
         Why::Topic {
             binding_key,
             routing_key,
             taken,
         } => {
             let mut s = t(
-                "why_topic",
+                Key::WhyTopic,
                 lang,
                 &[("binding_key", binding_key), ("routing_key", routing_key)],
             );
@@ -655,7 +740,7 @@ fn why_text(why: &Why, lang: Lang) -> String {
                 .filter(|(w, _)| w == "#" || w == "*")
                 .map(|(w, took)| {
                     t(
-                        "why_topic_took",
+                        Key::WhyTopicTook,
                         lang,
                         &[("wildcard", w), ("words", &words(took))],
                     )
@@ -668,11 +753,11 @@ fn why_text(why: &Why, lang: Lang) -> String {
             s
         }
         Why::Headers { x_match, satisfied } => t(
-            "why_headers",
+            Key::WhyHeaders,
             lang,
             &[("x_match", x_match), ("satisfied", &satisfied.join(", "))],
         ),
-        Why::Alternate => t("why_alternate", lang, &[]),
+        Why::Alternate => t(Key::WhyAlternate, lang, &[]),
     }
 }
 
@@ -681,7 +766,7 @@ fn hops_text(hops: &[Hop], lang: Lang) -> String {
         .iter()
         .map(|h| {
             let dest = if h.to_exchange {
-                t("exchange", lang, &[("name", &h.destination)])
+                t(Key::Exchange, lang, &[("name", &h.destination)])
             } else {
                 h.destination.clone()
             };
@@ -693,7 +778,7 @@ fn hops_text(hops: &[Hop], lang: Lang) -> String {
             fill(
                 "{source} → {destination} ({why})",
                 &[
-                    ("source", src),
+                    ("source", &src),
                     ("destination", &dest),
                     ("why", &why_text(&h.why, lang)),
                 ],
@@ -706,52 +791,48 @@ fn hops_text(hops: &[Hop], lang: Lang) -> String {
 fn drop_text(why: DropWhy, max_length: Option<u64>, lang: Lang) -> String {
     let max = max_length.map_or_else(String::new, |n| n.to_string());
     let key = match why {
-        DropWhy::Overflow => "drop_overflow",
-        DropWhy::RejectPublish => "drop_reject_publish",
-        DropWhy::Expired => "drop_expired",
-        DropWhy::Rejected => "drop_rejected",
-        DropWhy::DeadLetterUnroutable => "drop_dead_letter_unroutable",
-        DropWhy::Purged => "drop_purged",
-        DropWhy::QueueDeleted => "drop_queue_deleted",
+        DropWhy::Overflow => Key::DropOverflow,
+        DropWhy::RejectPublish => Key::DropRejectPublish,
+        DropWhy::Expired => Key::DropExpired,
+        DropWhy::Rejected => Key::DropRejected,
+        DropWhy::DeadLetterUnroutable => Key::DropDeadLetterUnroutable,
+        DropWhy::Purged => Key::DropPurged,
+        DropWhy::QueueDeleted => Key::DropQueueDeleted,
     };
     t(key, lang, &[("max", &max)])
 }
 
 fn delivery_text(w: &DeliveryWhy, lang: Lang) -> String {
     let mut s = if w.consumers <= 1 {
-        t("delivery_only", lang, &[])
+        t(Key::DeliveryOnly, lang, &[])
     } else {
         t(
-            "delivery_round_robin",
+            Key::DeliveryRoundRobin,
             lang,
-            &[
-                ("position", &w.position.to_string()),
-                ("consumers", &w.consumers.to_string()),
-            ],
+            &[("position", &w.position), ("consumers", &w.consumers)],
         )
     };
     if w.priorities_differ {
-        s += &t(
-            "delivery_priority",
-            lang,
-            &[("priority", &w.priority.to_string())],
-        );
+        s += &t(Key::DeliveryPriority, lang, &[("priority", &w.priority)]);
     }
-    let unacked = w.unacked_before.to_string();
     s += &if w.auto_ack {
-        t("delivery_auto_ack", lang, &[])
+        t(Key::DeliveryAutoAck, lang, &[])
     } else if w.prefetch == 0 {
-        t("delivery_no_prefetch", lang, &[("unacked", &unacked)])
+        t(
+            Key::DeliveryNoPrefetch,
+            lang,
+            &[("unacked", &w.unacked_before)],
+        )
     } else {
         t(
-            "delivery_prefetch",
+            Key::DeliveryPrefetch,
             lang,
-            &[("unacked", &unacked), ("prefetch", &w.prefetch.to_string())],
+            &[("unacked", &w.unacked_before), ("prefetch", &w.prefetch)],
         )
     };
     if !w.skipped_full.is_empty() {
         s += &t(
-            "delivery_skipped",
+            Key::DeliverySkipped,
             lang,
             &[("consumers", &list(&w.skipped_full))],
         );
@@ -761,9 +842,9 @@ fn delivery_text(w: &DeliveryWhy, lang: Lang) -> String {
 
 fn reason_text(r: DeathReason, lang: Lang) -> String {
     let key = match r {
-        DeathReason::Rejected => "reason_rejected",
-        DeathReason::Expired => "reason_expired",
-        DeathReason::Maxlen => "reason_maxlen",
+        DeathReason::Rejected => Key::ReasonRejected,
+        DeathReason::Expired => Key::ReasonExpired,
+        DeathReason::Maxlen => Key::ReasonMaxlen,
     };
     t(key, lang, &[])
 }
@@ -783,25 +864,25 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             confirm_seq,
         } => {
             let mut s = t(
-                "published",
+                Key::Published,
                 lang,
                 &[
                     ("producer", &producer.name),
                     ("message", &om(*message)),
-                    ("number", &number.to_string()),
+                    ("number", number),
                     ("exchange", &ex(exchange, lang)),
                     ("routing_key", routing_key),
                 ],
             );
             let mut flags = Vec::new();
             if *persistent {
-                flags.push(t("flag_persistent", lang, &[]));
+                flags.push(t(Key::FlagPersistent, lang, &[]));
             }
             if *mandatory {
                 flags.push("mandatory".to_string());
             }
             if let Some(q) = confirm_seq {
-                flags.push(t("flag_confirm_seq", lang, &[("seq", &q.to_string())]));
+                flags.push(t(Key::FlagConfirmSeq, lang, &[("seq", q)]));
             }
             if !flags.is_empty() {
                 s += &fill(" [{flags}]", &[("flags", &flags.join(", "))]);
@@ -815,16 +896,19 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             correlation_id,
             request,
         } => {
-            let none = t("none", lang, &[]);
+            let none = t(Key::None, lang, &[]);
             t(
-                "reply_published",
+                Key::ReplyPublished,
                 lang,
                 &[
                     ("consumer", &consumer.name),
                     ("request", &m(*request)),
                     ("message", &om(*message)),
                     ("reply_to", reply_to),
-                    ("correlation_id", correlation_id.as_deref().unwrap_or(&none)),
+                    (
+                        "correlation_id",
+                        &correlation_id.as_deref().unwrap_or(&none),
+                    ),
                 ],
             )
         }
@@ -836,7 +920,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             queues,
         } => {
             let mut s = t(
-                "routed",
+                Key::Routed,
                 lang,
                 &[
                     ("exchange", &ex(exchange, lang)),
@@ -859,7 +943,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             notes,
         } => {
             let mut s = t(
-                "not_routed",
+                Key::NotRouted,
                 lang,
                 &[
                     ("exchange", &ex(exchange, lang)),
@@ -869,9 +953,9 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             );
             s += &t(
                 if *mandatory {
-                    "not_routed_mandatory"
+                    Key::NotRoutedMandatory
                 } else {
-                    "not_routed_dropped"
+                    Key::NotRoutedDropped
                 },
                 lang,
                 &[],
@@ -886,7 +970,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             exchange,
             alternate,
         } => t(
-            "to_alternate",
+            Key::ToAlternate,
             lang,
             &[
                 ("exchange", &ex(exchange, lang)),
@@ -900,17 +984,17 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             reply_code,
             reply_text,
         } => t(
-            "returned",
+            Key::Returned,
             lang,
             &[
                 ("message", &m(*message)),
                 ("producer", &producer.name),
-                ("reply_code", &reply_code.to_string()),
+                ("reply_code", reply_code),
                 ("reply_text", reply_text),
             ],
         ),
         E::Enqueued { message, queue } => t(
-            "enqueued",
+            Key::Enqueued,
             lang,
             &[("message", &m(*message)), ("queue", queue)],
         ),
@@ -920,7 +1004,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             why,
             max_length,
         } => t(
-            "dropped",
+            Key::Dropped,
             lang,
             &[
                 ("message", &m(*message)),
@@ -937,18 +1021,18 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             why,
         } => {
             let again = if *redelivered {
-                t("redelivered", lang, &[])
+                t(Key::Redelivered, lang, &[])
             } else {
                 String::new()
             };
             t(
-                "delivered",
+                Key::Delivered,
                 lang,
                 &[
                     ("message", &m(*message)),
                     ("queue", queue),
                     ("consumer", &consumer.name),
-                    ("delivery_tag", &delivery_tag.to_string()),
+                    ("delivery_tag", delivery_tag),
                     ("redelivered", &again),
                     ("why", &delivery_text(why, lang)),
                 ],
@@ -959,12 +1043,12 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             consumer,
             delivery_tag,
         } => t(
-            "acked",
+            Key::Acked,
             lang,
             &[
                 ("consumer", &consumer.name),
                 ("message", &m(*message)),
-                ("delivery_tag", &delivery_tag.to_string()),
+                ("delivery_tag", delivery_tag),
             ],
         ),
         E::Nacked {
@@ -987,31 +1071,31 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
                 "basic.reject"
             };
             let failed = if *failed {
-                t("settle_failed", lang, &[])
+                t(Key::SettleFailed, lang, &[])
             } else {
                 String::new()
             };
             let outcome = if *requeue {
-                "settle_requeued"
+                Key::SettleRequeued
             } else {
-                "settle_not_requeued"
+                Key::SettleNotRequeued
             };
             t(
-                "settled",
+                Key::Settled,
                 lang,
                 &[
                     ("consumer", &consumer.name),
                     ("failed", &failed),
                     ("message", &m(*message)),
-                    ("method", method),
-                    ("requeue", if *requeue { "true" } else { "false" }),
-                    ("delivery_tag", &delivery_tag.to_string()),
+                    ("method", &method),
+                    ("requeue", requeue),
+                    ("delivery_tag", delivery_tag),
                     ("outcome", &t(outcome, lang, &[])),
                 ],
             )
         }
         E::Requeued { message, queue } => t(
-            "requeued",
+            Key::Requeued,
             lang,
             &[("message", &m(*message)), ("queue", queue)],
         ),
@@ -1020,11 +1104,9 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             queue,
             ttl,
         } => {
-            let ttl = ttl.map_or_else(String::new, |ms| {
-                t("expired_ttl", lang, &[("ttl", &ms.to_string())])
-            });
+            let ttl = ttl.map_or_else(String::new, |ms| t(Key::ExpiredTtl, lang, &[("ttl", &ms)]));
             t(
-                "expired",
+                Key::Expired,
                 lang,
                 &[("message", &m(*message)), ("queue", queue), ("ttl", &ttl)],
             )
@@ -1049,7 +1131,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
                 x_death.routing_keys.join(", ")
             );
             let mut s = t(
-                "dead_lettered",
+                Key::DeadLettered,
                 lang,
                 &[
                     ("message", &m(*message)),
@@ -1062,7 +1144,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
                 ],
             );
             if !queues.is_empty() {
-                s += &t("dead_lettered_reaches", lang, &[("queues", &list(queues))]);
+                s += &t(Key::DeadLetteredReaches, lang, &[("queues", &list(queues))]);
             }
             if !hops.is_empty() {
                 s += &fill(" ({hops})", &[("hops", &hops_text(hops, lang))]);
@@ -1080,13 +1162,13 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             seq,
         } => t(
             if matches!(e, E::ConfirmAck { .. }) {
-                "confirm_ack"
+                Key::ConfirmAck
             } else {
-                "confirm_nack"
+                Key::ConfirmNack
             },
             lang,
             &[
-                ("seq", &seq.to_string()),
+                ("seq", seq),
                 ("producer", &producer.name),
                 ("message", &om(*message)),
             ],
@@ -1097,28 +1179,33 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             prefetch,
             auto_ack,
         } => {
-            let ack = t(if *auto_ack { "auto_ack" } else { "manual_ack" }, lang, &[]);
+            let ack = t(
+                if *auto_ack {
+                    Key::AutoAck
+                } else {
+                    Key::ManualAck
+                },
+                lang,
+                &[],
+            );
             t(
-                "consumer_started",
+                Key::ConsumerStarted,
                 lang,
                 &[
                     ("consumer", &consumer.name),
                     ("queue", queue),
-                    ("prefetch", &prefetch.to_string()),
+                    ("prefetch", prefetch),
                     ("ack", &ack),
                 ],
             )
         }
         E::ConsumerKilled { consumer, unacked } => t(
-            "consumer_killed",
+            Key::ConsumerKilled,
             lang,
-            &[
-                ("consumer", &consumer.name),
-                ("unacked", &unacked.to_string()),
-            ],
+            &[("consumer", &consumer.name), ("unacked", unacked)],
         ),
         E::ConsumerCancelled { consumer, queue } => t(
-            "consumer_cancelled",
+            Key::ConsumerCancelled,
             lang,
             &[("consumer", &consumer.name), ("queue", queue)],
         ),
@@ -1127,28 +1214,28 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             reply_code,
             reply_text,
         } => t(
-            "channel_closed",
+            Key::ChannelClosed,
             lang,
             &[
                 ("actor", &actor.name),
-                ("reply_code", &reply_code.to_string()),
+                ("reply_code", reply_code),
                 ("reply_text", reply_text),
             ],
         ),
-        E::QueueDeleted { queue } => t("queue_deleted", lang, &[("queue", queue)]),
+        E::QueueDeleted { queue } => t(Key::QueueDeleted, lang, &[("queue", queue)]),
         E::BrokerRestarted {
             kept_queues,
             lost_queues,
             kept_messages,
             lost_messages,
         } => t(
-            "broker_restarted",
+            Key::BrokerRestarted,
             lang,
             &[
                 ("kept_queues", &list(kept_queues)),
-                ("kept_messages", &kept_messages.to_string()),
+                ("kept_messages", kept_messages),
                 ("lost_queues", &list(lost_queues)),
-                ("lost_messages", &lost_messages.to_string()),
+                ("lost_messages", lost_messages),
             ],
         ),
         E::Edited { change, error } => {
@@ -1156,11 +1243,11 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             match error {
                 None => what,
                 Some((code, text)) => t(
-                    "edit_refused",
+                    Key::EditRefused,
                     lang,
                     &[
                         ("change", &what),
-                        ("reply_code", &code.to_string()),
+                        ("reply_code", code),
                         ("reply_text", text),
                     ],
                 ),
@@ -1177,7 +1264,7 @@ fn binding_arrow(
     lang: Lang,
 ) -> String {
     let dest = if to_exchange {
-        t("exchange", lang, &[("name", destination)])
+        t(Key::Exchange, lang, &[("name", &destination)])
     } else {
         destination.to_string()
     };
@@ -1188,7 +1275,7 @@ fn binding_arrow(
     };
     fill(
         arrow,
-        &[("destination", &dest), ("source", source), ("key", key)],
+        &[("destination", &dest), ("source", &source), ("key", &key)],
     )
 }
 
@@ -1196,15 +1283,17 @@ fn binding_arrow(
 pub fn change_text(c: &Change, lang: Lang) -> String {
     use Change as C;
     match c {
-        C::ExchangeDeclared { name, kind } => {
-            t("exchange_declared", lang, &[("name", name), ("kind", kind)])
-        }
-        C::ExchangeDeleted { name } => t("exchange_deleted", lang, &[("name", name)]),
-        C::QueueDeclared { name } => t("queue_declared", lang, &[("name", name)]),
-        C::QueueDeleted { name, messages } => t(
-            "queue_deleted_edit",
+        C::ExchangeDeclared { name, kind } => t(
+            Key::ExchangeDeclared,
             lang,
-            &[("name", name), ("messages", &messages.to_string())],
+            &[("name", name), ("kind", kind)],
+        ),
+        C::ExchangeDeleted { name } => t(Key::ExchangeDeleted, lang, &[("name", name)]),
+        C::QueueDeclared { name } => t(Key::QueueDeclared, lang, &[("name", name)]),
+        C::QueueDeleted { name, messages } => t(
+            Key::QueueDeletedEdit,
+            lang,
+            &[("name", name), ("messages", messages)],
         ),
         C::BindingAdded {
             source,
@@ -1220,17 +1309,19 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
         } => {
             let b = binding_arrow(destination, *to_exchange, source, binding_key, lang);
             let key = if matches!(c, C::BindingAdded { .. }) {
-                "binding_added"
+                Key::BindingAdded
             } else {
-                "binding_removed"
+                Key::BindingRemoved
             };
             t(key, lang, &[("binding", &b)])
         }
-        C::ConsumerAdded { consumer, queue } if queue.is_empty() => {
-            t("consumer_added_idle", lang, &[("consumer", &consumer.name)])
-        }
+        C::ConsumerAdded { consumer, queue } if queue.is_empty() => t(
+            Key::ConsumerAddedIdle,
+            lang,
+            &[("consumer", &consumer.name)],
+        ),
         C::ConsumerAdded { consumer, queue } => t(
-            "consumer_added",
+            Key::ConsumerAdded,
             lang,
             &[("consumer", &consumer.name), ("queue", queue)],
         ),
@@ -1239,16 +1330,16 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
             queue,
             unacked,
         } => t(
-            "consumer_removed",
+            Key::ConsumerRemoved,
             lang,
             &[
                 ("consumer", &consumer.name),
                 ("queue", queue),
-                ("unacked", &unacked.to_string()),
+                ("unacked", unacked),
             ],
         ),
         C::ProducerAdded { producer, exchange } => t(
-            "producer_added",
+            Key::ProducerAdded,
             lang,
             &[
                 ("producer", &producer.name),
@@ -1256,7 +1347,7 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
             ],
         ),
         C::ProducerRemoved { producer } => {
-            t("producer_removed", lang, &[("producer", &producer.name)])
+            t(Key::ProducerRemoved, lang, &[("producer", &producer.name)])
         }
     }
 }
@@ -1622,24 +1713,24 @@ mod tests {
 
     #[test]
     fn fill_replaces_named_placeholders_only() {
-        let args = [("a", "{b}"), ("b", "2")];
+        let args: [Arg; 2] = [("a", &"{b}"), ("b", &2)];
         assert_eq!(fill("{a}+{b}={c} {x: {b}}", &args), "{b}+2={c} {x: 2}");
         assert_eq!(placeholders("{a}+{b}={c} {x: {b}}"), ["a", "b", "c"]);
     }
 
     #[test]
     fn every_template_has_the_same_placeholders_in_both_languages() {
-        let mut keys: Vec<&str> = TEMPLATES.iter().map(|t| t.key).collect();
+        let mut keys: Vec<Key> = TEMPLATES.iter().map(|t| t.key).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), before, "a template key is used twice");
         for t in TEMPLATES {
-            assert!(!t.en.is_empty() && !t.zh.is_empty(), "{} is empty", t.key);
+            assert!(!t.en.is_empty() && !t.zh.is_empty(), "{:?} is empty", t.key);
             assert_eq!(
                 placeholders(t.en),
                 placeholders(t.zh),
-                "{}: English and Chinese use different placeholders",
+                "{:?}: English and Chinese use different placeholders",
                 t.key
             );
         }
@@ -1662,7 +1753,7 @@ mod tests {
         let mut used = LOOKED_UP.with(|l| l.take());
         used.sort_unstable();
         used.dedup();
-        let mut keys: Vec<&str> = TEMPLATES.iter().map(|t| t.key).collect();
+        let mut keys: Vec<Key> = TEMPLATES.iter().map(|t| t.key).collect();
         keys.sort_unstable();
         assert_eq!(used, keys, "looked-up keys and the table differ");
         let en: Vec<String> = all.iter().map(|e| render(e, Lang::En)).collect();
