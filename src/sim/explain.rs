@@ -380,7 +380,7 @@ impl Explanation {
 enum Key {
     DefaultExchange,
     Exchange,
-    None,
+    NoValue,
     WhyDefault,
     WhyDirect,
     WhyFanout,
@@ -467,14 +467,14 @@ const fn tpl(key: Key, en: &'static str, zh: &'static str) -> Template {
 }
 
 /// Every message [`render`] and [`change_text`] can produce. Kept as data rather than one
-/// `format!` per language: each `format!` call site adds code to the web page, a table entry
-/// only its text.
+/// `format!` per language so that a message's languages sit side by side and its arguments are
+/// computed once, whatever the language.
 #[rustfmt::skip]
 static TEMPLATES: &[Template] = &[
     // Names.
     tpl(Key::DefaultExchange, "the default exchange", "默认交换机"),
     tpl(Key::Exchange, "exchange {name}", "交换机 {name}"),
-    tpl(Key::None, "none", "无"),
+    tpl(Key::NoValue, "none", "无"),
     // Why a binding matched.
     tpl(Key::WhyDefault,
         "the default exchange routes to the queue named by the routing key `{routing_key}`",
@@ -896,7 +896,7 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             correlation_id,
             request,
         } => {
-            let none = t(Key::None, lang, &[]);
+            let none = t(Key::NoValue, lang, &[]);
             t(
                 Key::ReplyPublished,
                 lang,
