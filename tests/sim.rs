@@ -6,6 +6,7 @@ use std::path::Path;
 
 use warren::broker::{BasicProperties, FieldTable};
 use warren::scenario::to_sim::{load_sim, trace_of};
+use warren::sim::Lang;
 use warren::sim::trace::{Format, RunOptions};
 use warren::sim::{
     Action, ConsumerSpec, Explanation, History, ProducerSpec, QueueSpec, RunEnd, Schedule,
@@ -79,6 +80,43 @@ fn every_preset_matches_its_golden_trace() {
         let trace = trace_of(text, &golden_opts()).unwrap();
         assert!(trace.lines().count() > 3, "{name} produced no events");
         check_golden(name, &trace);
+    }
+}
+
+/// The first `{name}` placeholder left in `text` (a brace group of lower-case letters and `_`),
+/// if any: an explanation whose template and arguments disagree.
+fn unfilled(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let group = &rest[open..];
+        let name_len = group[1..]
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(group.len() - 1);
+        if name_len > 0 && group[1 + name_len..].starts_with('}') {
+            return Some(&group[..name_len + 2]);
+        }
+        rest = &group[1..];
+    }
+    None
+}
+
+#[test]
+fn every_preset_explains_every_event_with_no_unfilled_placeholder() {
+    assert_eq!(unfilled("a {queue: q, count: 1} b"), None);
+    assert_eq!(unfilled("a {x: {routing_key}}"), Some("{routing_key}"));
+    for (name, text) in &presets() {
+        for lang in [Lang::En, Lang::ZhCn] {
+            let opts = RunOptions {
+                lang,
+                max_events: 3_000,
+                ..golden_opts()
+            };
+            let trace = trace_of(text, &opts).unwrap();
+            assert!(trace.lines().count() > 3, "{name} produced no events");
+            for line in trace.lines() {
+                assert_eq!(unfilled(line), None, "{name} ({lang:?}): {line}");
+            }
+        }
     }
 }
 
