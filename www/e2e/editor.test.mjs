@@ -692,4 +692,38 @@ describe('diagram editor', () => {
     assert.match(await page.locator('.canvas-notice').innerText(), /now consumes from queue Q2/);
     await page.close();
   });
+  test('on a phone (390x844), nodes added by palette clicks never overlap and stay clear of the toolbar', async () => {
+    const { page, problems } = await freshPage({ width: 390, height: 844 });
+    await newDiagram(page);
+    for (const [name, re] of [['Add producer', /^producer P1/], ['Add exchange', /^exchange ex1/], ['Add queue', /^queue q1/], ['Add consumer', /^consumer C1/]]) {
+      await page.getByRole('button', { name }).click();
+      await node(page, re).waitFor();
+    }
+    await page.waitForTimeout(200);
+    const boxes = await page.locator('.nodes [role=button] .shape').evaluateAll((els) =>
+      els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; }));
+    assert.ok(boxes.length >= 4, `four nodes drawn: ${boxes.length}`);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        assert.ok(apart, `node boxes overlap: ${JSON.stringify([a, b])}`);
+      }
+    }
+    // Nothing sits under the toolbar that is drawn over the top of the canvas.
+    const toolbar = await page.locator('.canvas-toolbar, [role=toolbar]').first().boundingBox();
+    if (toolbar) {
+      for (const b of boxes) {
+        const under = b.y < toolbar.y + toolbar.height && b.y + b.h > toolbar.y && b.x < toolbar.x + toolbar.width && b.x + b.w > toolbar.x;
+        assert.ok(!under, `a node under the toolbar: ${JSON.stringify([b, toolbar])}`);
+      }
+    }
+    const canvas = await page.locator('#warren-canvas').boundingBox();
+    for (const b of boxes) {
+      assert.ok(b.x >= canvas.x && b.x + b.w <= canvas.x + canvas.width && b.y >= canvas.y && b.y + b.h <= canvas.y + canvas.height, `a node outside the canvas: ${JSON.stringify([b, canvas])}`);
+    }
+    await page.screenshot({ path: join(outDir, 'editor-palette-clicks-390x844.png') });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });
