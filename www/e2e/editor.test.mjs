@@ -527,10 +527,17 @@ describe('diagram editor', () => {
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit - 4);
     assert.match(await node(page, /^queue q1/).getAttribute('aria-label'), /not declared yet at this point$/);
     assert.equal(await page.locator('.node.undeclared').count(), 1);
+    // Its binding too: dimmed, with the same suffix; the tutorial's own bindings are not.
+    const unbound = page.locator('.binding-label.undeclared');
+    assert.equal(await unbound.count(), 1);
+    assert.equal(await unbound.getAttribute('aria-label'), 'binding from exchange topic_logs to queue q1, key #.rabbit, not declared yet at this point');
+    assert.equal(await page.locator('.binding-label').count(), 4);
+    assert.equal(await page.locator('.edge.undeclared').count(), 1);
     await page.screenshot({ path: join(outDir, 'editor-runtime-stepped-back-1280x720.png') });
     for (let i = 0; i < 4; i++) await step.click();
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit);
     assert.equal(await page.locator('.node.undeclared').count(), 0);
+    assert.equal(await page.locator('.binding-label.undeclared, .edge.undeclared').count(), 0);
 
     // Run on: q1 receives the *.rabbit messages published after the edit.
     await page.getByRole('button', { name: 'Run to idle' }).click();
