@@ -377,7 +377,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .producers
                 .iter_mut()
                 .find(|pr| &pr.id == p)
-                .ok_or("no such producer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_producer", &[("name", p)]))?;
             pr.exchange = x.clone();
             Connected::Node(from.clone())
         }
@@ -386,7 +386,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .producers
                 .iter_mut()
                 .find(|pr| &pr.id == p)
-                .ok_or("no such producer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_producer", &[("name", p)]))?;
             pr.exchange = String::new();
             pr.routing_key = RoutingKeys(vec![q.clone()]);
             Connected::Node(from.clone())
@@ -416,7 +416,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .consumers
                 .iter_mut()
                 .find(|co| &co.id == c)
-                .ok_or("no such consumer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_consumer", &[("name", c)]))?;
             co.queue = q.clone();
             Connected::Node(to.clone())
         }
@@ -426,12 +426,12 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .queues
                 .iter_mut()
                 .find(|qu| &qu.name == q)
-                .ok_or("no such queue")?;
+                .ok_or_else(|| tr_with("editor.connect.no_queue", &[("name", q)]))?;
             qu.arguments
                 .insert("x-dead-letter-exchange".into(), Value::from(x.clone()));
             Connected::Node(from.clone())
         }
-        _ => return Err("these two nodes cannot be connected".to_owned()),
+        _ => return Err(tr("editor.connect.impossible").to_owned()),
     };
     ensure_layout(s);
     Ok(result)

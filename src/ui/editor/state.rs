@@ -307,7 +307,7 @@ impl EditorState {
         let mut next = (*self.doc).clone();
         let out = edit(&mut next)?;
         if let Err(e) = validate(&next) {
-            return Err(e.to_string());
+            return Err(super::messages::scenario_error(&e));
         }
         if next != *self.doc {
             let prev = std::mem::replace(&mut self.doc, Rc::new(next));
