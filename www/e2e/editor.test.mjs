@@ -601,6 +601,10 @@ describe('diagram editor', () => {
       await page.locator('#field-QMaxLength').fill('x');
       assert.equal(await page.locator('.field-error').innerText(), '“x”不是整数');
       await page.locator('#field-QMaxLength').fill('');
+      // So do the scenario layer's messages (a reserved name), path kept as written.
+      await page.locator('#field-QName').fill('amq.q');
+      assert.match(await page.locator('.field-error').innerText(), /以 “amq\.” 开头的名称保留给服务器命名的队列/);
+      await page.locator('#field-QName').fill('Q1');
       await page.screenshot({ path: join(outDir, 'editor-zh-CN-1280x720.png') });
     } finally {
       await page.getByRole('combobox', { name: '语言' }).selectOption('en');
