@@ -273,31 +273,50 @@ pub fn app() -> Html {
                 }),
         );
     }
-    // Nodes whose runtime declaration lies ahead on the timeline (after a step back).
-    let undeclared: Vec<String> = ctl
-        .try_borrow()
-        .map(|c| {
-            c.pb.sim()
-                .edits_ahead()
-                .filter_map(|a| match a {
-                    crate::sim::Action::DeclareExchange(x) => Some(format!("exchange:{}", x.name)),
-                    crate::sim::Action::DeclareQueue(q) => Some(format!("queue:{}", q.name)),
-                    crate::sim::Action::AddConsumer(c) => Some(format!("consumer:{}", c.id)),
-                    crate::sim::Action::AddProducer(p) => Some(format!("producer:{}", p.id)),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // Nodes and bindings whose runtime declaration lies ahead on the timeline (after a step
+    // back): bindings as (source, destination, to an exchange, BindingKey).
+    let mut undeclared: Vec<String> = Vec::new();
+    let mut unbound: Vec<(String, String, bool, String)> = Vec::new();
+    if let Ok(c) = ctl.try_borrow() {
+        for a in c.pb.sim().edits_ahead() {
+            match a {
+                crate::sim::Action::DeclareExchange(x) => {
+                    undeclared.push(format!("exchange:{}", x.name))
+                }
+                crate::sim::Action::DeclareQueue(q) => undeclared.push(format!("queue:{}", q.name)),
+                crate::sim::Action::AddConsumer(c) => undeclared.push(format!("consumer:{}", c.id)),
+                crate::sim::Action::AddProducer(p) => undeclared.push(format!("producer:{}", p.id)),
+                crate::sim::Action::Bind(b) => unbound.push((
+                    b.source.clone(),
+                    b.destination.clone(),
+                    b.to_exchange,
+                    b.binding_key.clone(),
+                )),
+                _ => {}
+            }
+        }
+    }
     let graph = {
         let doc = Rc::clone(&state.editor.doc);
         use_memo(
             // The labels are in the UI language: rebuild on a switch.
-            (state.editor.revision, counts, undeclared, lang_now),
-            move |(_, counts, undeclared, _)| {
+            (state.editor.revision, counts, undeclared, unbound, lang_now),
+            move |(_, counts, undeclared, unbound, _)| {
                 let mut g = graph::build(&doc, counts);
                 for n in &mut g.nodes {
                     n.undeclared = undeclared.contains(&n.id.to_string());
+                }
+                for (i, b) in doc.topology.bindings.iter().enumerate() {
+                    let to_exchange =
+                        b.destination_type == crate::scenario::DestinationType::Exchange;
+                    if unbound.iter().any(|(s, d, x, k)| {
+                        *s == b.source
+                            && *d == b.destination
+                            && *x == to_exchange
+                            && *k == b.routing_key
+                    }) {
+                        g.unbound.push(i);
+                    }
                 }
                 g
             },

@@ -390,7 +390,8 @@ pub fn shell_actions(props: &ShellActionsProps) -> Html {
                 let text = gloo::file::futures::read_as_text(&file).await;
                 let outcome = match text {
                     Err(e) => Err(e.to_string()),
-                    Ok(text) => files::read_text(&text).map_err(|e| e.to_string()),
+                    Ok(text) => files::read_text(&text)
+                        .map_err(|e| crate::ui::editor::messages::scenario_error(&e)),
                 };
                 match outcome {
                     Ok(opened) => {

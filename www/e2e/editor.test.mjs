@@ -527,10 +527,17 @@ describe('diagram editor', () => {
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit - 4);
     assert.match(await node(page, /^queue q1/).getAttribute('aria-label'), /not declared yet at this point$/);
     assert.equal(await page.locator('.node.undeclared').count(), 1);
+    // Its binding too: dimmed, with the same suffix; the tutorial's own bindings are not.
+    const unbound = page.locator('.binding-label.undeclared');
+    assert.equal(await unbound.count(), 1);
+    assert.equal(await unbound.getAttribute('aria-label'), 'binding from exchange topic_logs to queue q1, key #.rabbit, not declared yet at this point');
+    assert.equal(await page.locator('.binding-label').count(), 4);
+    assert.equal(await page.locator('.edge.undeclared').count(), 1);
     await page.screenshot({ path: join(outDir, 'editor-runtime-stepped-back-1280x720.png') });
     for (let i = 0; i < 4; i++) await step.click();
     await page.waitForFunction((n) => document.querySelector('.pb-status')?.textContent.includes(`event ${n} /`), afterEdit);
     assert.equal(await page.locator('.node.undeclared').count(), 0);
+    assert.equal(await page.locator('.binding-label.undeclared, .edge.undeclared').count(), 0);
 
     // Run on: q1 receives the *.rabbit messages published after the edit.
     await page.getByRole('button', { name: 'Run to idle' }).click();
@@ -594,6 +601,10 @@ describe('diagram editor', () => {
       await page.locator('#field-QMaxLength').fill('x');
       assert.equal(await page.locator('.field-error').innerText(), '“x”不是整数');
       await page.locator('#field-QMaxLength').fill('');
+      // So do the scenario layer's messages (a reserved name), path kept as written.
+      await page.locator('#field-QName').fill('amq.q');
+      assert.match(await page.locator('.field-error').innerText(), /以 “amq\.” 开头的名称保留给服务器命名的队列/);
+      await page.locator('#field-QName').fill('Q1');
       await page.screenshot({ path: join(outDir, 'editor-zh-CN-1280x720.png') });
     } finally {
       await page.getByRole('combobox', { name: '语言' }).selectOption('en');
@@ -690,6 +701,40 @@ describe('diagram editor', () => {
     await node(page, /^consumer receive_logs_topic\.py "\*\.orange\.\*", consumes from queue Q2/).waitFor();
     assert.equal(await page.locator('.node.connect-source').count(), 0);
     assert.match(await page.locator('.canvas-notice').innerText(), /now consumes from queue Q2/);
+    await page.close();
+  });
+  test('on a phone (390x844), nodes added by palette clicks never overlap and stay clear of the toolbar', async () => {
+    const { page, problems } = await freshPage({ width: 390, height: 844 });
+    await newDiagram(page);
+    for (const [name, re] of [['Add producer', /^producer P1/], ['Add exchange', /^exchange ex1/], ['Add queue', /^queue q1/], ['Add consumer', /^consumer C1/]]) {
+      await page.getByRole('button', { name }).click();
+      await node(page, re).waitFor();
+    }
+    await page.waitForTimeout(200);
+    const boxes = await page.locator('.nodes [role=button] .shape').evaluateAll((els) =>
+      els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; }));
+    assert.ok(boxes.length >= 4, `four nodes drawn: ${boxes.length}`);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        assert.ok(apart, `node boxes overlap: ${JSON.stringify([a, b])}`);
+      }
+    }
+    // Nothing sits under the toolbar that is drawn over the top of the canvas.
+    const toolbar = await page.locator('.canvas-toolbar, [role=toolbar]').first().boundingBox();
+    if (toolbar) {
+      for (const b of boxes) {
+        const under = b.y < toolbar.y + toolbar.height && b.y + b.h > toolbar.y && b.x < toolbar.x + toolbar.width && b.x + b.w > toolbar.x;
+        assert.ok(!under, `a node under the toolbar: ${JSON.stringify([b, toolbar])}`);
+      }
+    }
+    const canvas = await page.locator('#warren-canvas').boundingBox();
+    for (const b of boxes) {
+      assert.ok(b.x >= canvas.x && b.x + b.w <= canvas.x + canvas.width && b.y >= canvas.y && b.y + b.h <= canvas.y + canvas.height, `a node outside the canvas: ${JSON.stringify([b, canvas])}`);
+    }
+    await page.screenshot({ path: join(outDir, 'editor-palette-clicks-390x844.png') });
+    assert.deepEqual(problems, []);
     await page.close();
   });
 });

@@ -701,6 +701,14 @@ fn edge_view(
     let matched =
         |l: &crate::ui::editor::graph::EdgeLabel| l.binding.is_some_and(|i| flash.contains(&i));
     let edge_matched = e.labels.iter().any(matched);
+    let unbound =
+        |l: &crate::ui::editor::graph::EdgeLabel| l.binding.is_some_and(|i| g.unbound.contains(&i));
+    // Dimmed when the model at this point has not got it yet: an end is not declared yet, or
+    // every binding it stands for is made later.
+    let edge_undeclared = [e.from, e.to]
+        .iter()
+        .any(|&i| g.nodes.get(i).is_some_and(|n| n.undeclared))
+        || (!e.labels.is_empty() && e.labels.iter().all(unbound));
     let class = e.kind.class();
     let from_name = g.nodes.get(e.from).map_or("", |n| n.name.as_str());
     let to_name = g.nodes.get(e.to).map_or("", |n| n.name.as_str());
@@ -725,10 +733,13 @@ fn edge_view(
                     } else {
                         tr_with("editor.label.key", &[("key", &l.text)])
                     };
-                    let aria = tr_with(
+                    let mut aria = tr_with(
                         "editor.label.binding",
                         &[("source", from_name), ("kind", kind_word(to_word)), ("destination", to_name), ("key", &key)],
                     );
+                    if unbound(l) {
+                        aria = format!("{aria}, {}", tr("editor.node.undeclared"));
+                    }
                     let onclick = {
                         let dispatch = dispatch.clone();
                         let target = target.clone();
@@ -758,7 +769,7 @@ fn edge_view(
                     };
                     let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
                     html! {
-                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"), matched(l).then_some("matched"))}
+                        <g class={classes!("edge-label", "binding-label", selected.then_some("selected"), matched(l).then_some("matched"), unbound(l).then_some("undeclared"))}
                             transform={format!("translate({} {})", f1(c.x), f1(c.y))}
                             role="button" tabindex="0" aria-label={aria} aria-pressed={if selected { "true" } else { "false" }}
                             {onclick} {onkeydown} onpointerdown={stop}>
@@ -778,7 +789,7 @@ fn edge_view(
         })
         .collect::<Html>();
     html! {
-        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"), edge_matched.then_some("matched"))}>
+        <g class={classes!("edge", class, e.kind.dashed().then_some("dashed"), edge_matched.then_some("matched"), edge_undeclared.then_some("undeclared"))}>
             <path class="edge-line" d={format!("M{} {} L{} {}", f1(s.x), f1(s.y), f1(t.x), f1(t.y))}
                 marker-end={format!("url(#warren-arrow-{class})")} />
             { labels }

@@ -157,6 +157,9 @@ pub struct Graph {
     pub nodes: Vec<GraphNode>,
     /// Edges.
     pub edges: Vec<GraphEdge>,
+    /// Indexes into `topology.bindings` of bindings whose runtime queue.bind / exchange.bind
+    /// lies ahead of the playback position (drawn dimmed, like undeclared nodes).
+    pub unbound: Vec<usize>,
 }
 
 impl Graph {
@@ -226,6 +229,7 @@ pub fn build(s: &Scenario, counts: &BTreeMap<String, QueueCounts>) -> Graph {
     let mut g = Graph {
         nodes,
         edges: Vec::new(),
+        unbound: Vec::new(),
     };
     // extend, not collect: collecting into a BTree sorts first, and each sort instance costs
     // kilobytes of wasm; inserting one by one costs nothing extra at these sizes.

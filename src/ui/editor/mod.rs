@@ -11,6 +11,7 @@ pub mod autosave;
 pub mod fields;
 pub mod graph;
 pub mod inspector;
+pub mod messages;
 pub mod ops;
 pub mod state;
 

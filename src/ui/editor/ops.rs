@@ -72,42 +72,83 @@ fn fresh(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_else(|| prefix.to_owned())
 }
 
-/// Whether the box of a node centred at `p` overlaps any drawn node (with a margin).
+/// Whether two node centres `d` apart would draw overlapping boxes (with a grid's margin),
+/// in the landscape drawing or in the transposed (portrait) one, which draws model y across
+/// at [`TRANSPOSED_ACROSS`] and model x downwards at [`TRANSPOSED_ALONG`]: the same layout is
+/// shown both ways, so a free spot must be free in both.
+///
+/// [`TRANSPOSED_ACROSS`]: super::state::TRANSPOSED_ACROSS
+/// [`TRANSPOSED_ALONG`]: super::state::TRANSPOSED_ALONG
+pub fn overlaps(dx: f64, dy: f64) -> bool {
+    use super::state::{TRANSPOSED_ACROSS, TRANSPOSED_ALONG};
+    let (dx, dy) = (dx.abs(), dy.abs());
+    (dx < NODE_W + GRID && dy < NODE_H + GRID)
+        || (dy * TRANSPOSED_ACROSS < NODE_W + GRID && dx * TRANSPOSED_ALONG < NODE_H + GRID)
+}
+
+/// Whether a node centred at `p` would overlap any drawn node.
 fn occupied(s: &Scenario, p: Point, skip: &BTreeSet<String>) -> bool {
-    s.layout.iter().any(|(k, q)| {
-        !skip.contains(k) && (q.x - p.x).abs() < NODE_W + GRID && (q.y - p.y).abs() < NODE_H + GRID
-    })
+    s.layout
+        .iter()
+        .any(|(k, q)| !skip.contains(k) && overlaps(q.x - p.x, q.y - p.y))
 }
 
 /// The free spot nearest to `near` (searching outwards on the grid), so a new node never
 /// lands on another.
 pub fn free_spot(s: &Scenario, near: Point) -> Point {
-    free_spot_skipping(s, near, &BTreeSet::new())
+    free_spot_skipping(s, near, &BTreeSet::new(), None)
 }
 
-fn free_spot_skipping(s: &Scenario, near: Point, skip: &BTreeSet<String>) -> Point {
+/// Model-space corners (least, greatest) of where node centres are on screen; spots outside
+/// cost more, so a new node lands where it can be seen and not under the overlays at the
+/// canvas edges when there is room.
+pub type Within = Option<(Point, Point)>;
+
+/// Extra cost (in squared grid steps) of a spot off screen: a spot up to 100 steps further
+/// away on screen still wins.
+const OFF_SCREEN: i64 = 10_000;
+
+/// How far a spot `dx`, `dy` grid steps from the wanted one is: Euclidean, but spots above or
+/// left cost three times as much, because up-left is where the toolbar and palette are (left in the
+/// landscape drawing, up in the portrait one, where model x is drawn downwards) and a node
+/// there may land under them.
+fn spot_cost(dx: i32, dy: i32) -> i64 {
+    let w = |d: i32| i64::from(if d < 0 { 3 * d } else { d });
+    w(dx) * w(dx) + w(dy) * w(dy)
+}
+
+fn free_spot_skipping(s: &Scenario, near: Point, skip: &BTreeSet<String>, within: Within) -> Point {
     let start = snap_point(near);
-    if !occupied(s, start, skip) {
-        return start;
-    }
-    // Rings of growing radius, rows first so new nodes stack below each other.
-    for r in 1..60i32 {
+    let at = |dx: i32, dy: i32| Point {
+        x: start.x + f64::from(dx) * GRID,
+        y: start.y + f64::from(dy) * GRID,
+    };
+    // Square rings of growing radius on the grid; the cheapest free spot wins. A spot in a
+    // later ring can still be cheaper than one found (ring r holds costs from r² up), so the
+    // search goes on until no later ring can beat it.
+    let mut best: Option<(i64, i32, i32)> = None;
+    for r in 0..400i32 {
+        if best.is_some_and(|(c, _, _)| c < i64::from(r) * i64::from(r)) {
+            break;
+        }
         for dy in -r..=r {
-            for dx in -r..=r {
-                if dx.abs() != r && dy.abs() != r {
-                    continue;
-                }
-                let p = Point {
-                    x: start.x + f64::from(dx) * (NODE_W + 2.0 * GRID) / 2.0,
-                    y: start.y + f64::from(dy) * (NODE_H + 2.0 * GRID),
-                };
-                if !occupied(s, p, skip) {
-                    return p;
+            let step = if dy.abs() == r {
+                1
+            } else {
+                (2 * r).max(1) as usize
+            };
+            for dx in (-r..=r).step_by(step) {
+                let p = at(dx, dy);
+                let off = within
+                    .is_some_and(|(lo, hi)| p.x < lo.x || p.x > hi.x || p.y < lo.y || p.y > hi.y);
+                let c = spot_cost(dx, dy) + if off { OFF_SCREEN } else { 0 };
+                if best.is_none_or(|(b, _, _)| c < b) && !occupied(s, p, skip) {
+                    best = Some((c, dx, dy));
                 }
             }
         }
     }
-    start
+    best.map_or(start, |(_, dx, dy)| at(dx, dy))
 }
 
 /// Rounds to the grid.
@@ -119,7 +160,14 @@ pub fn snap_point(p: Point) -> Point {
 }
 
 /// Adds a node of `kind` near `near`; returns its id.
+#[cfg(test)]
 pub fn add_node(s: &mut Scenario, kind: NewNode, near: Point) -> NodeId {
+    add_node_within(s, kind, near, None)
+}
+
+/// Adds a node of `kind` at the free spot nearest `near`, on screen (`within`) if there is
+/// room; returns its id.
+pub fn add_node_within(s: &mut Scenario, kind: NewNode, near: Point, within: Within) -> NodeId {
     let id = match kind {
         NewNode::Producer => {
             let id = fresh("p", |n| taken_id(s, n));
@@ -158,7 +206,7 @@ pub fn add_node(s: &mut Scenario, kind: NewNode, near: Point) -> NodeId {
             NodeId::Queue(name)
         }
     };
-    let at = free_spot(s, near);
+    let at = free_spot_skipping(s, near, &BTreeSet::new(), within);
     s.layout.insert(id.to_string(), at);
     ensure_layout(s);
     id
@@ -329,7 +377,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .producers
                 .iter_mut()
                 .find(|pr| &pr.id == p)
-                .ok_or("no such producer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_producer", &[("name", p)]))?;
             pr.exchange = x.clone();
             Connected::Node(from.clone())
         }
@@ -338,7 +386,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .producers
                 .iter_mut()
                 .find(|pr| &pr.id == p)
-                .ok_or("no such producer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_producer", &[("name", p)]))?;
             pr.exchange = String::new();
             pr.routing_key = RoutingKeys(vec![q.clone()]);
             Connected::Node(from.clone())
@@ -368,7 +416,7 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .consumers
                 .iter_mut()
                 .find(|co| &co.id == c)
-                .ok_or("no such consumer")?;
+                .ok_or_else(|| tr_with("editor.connect.no_consumer", &[("name", c)]))?;
             co.queue = q.clone();
             Connected::Node(to.clone())
         }
@@ -378,12 +426,12 @@ pub fn connect(s: &mut Scenario, from: &NodeId, to: &NodeId) -> Result<Connected
                 .queues
                 .iter_mut()
                 .find(|qu| &qu.name == q)
-                .ok_or("no such queue")?;
+                .ok_or_else(|| tr_with("editor.connect.no_queue", &[("name", q)]))?;
             qu.arguments
                 .insert("x-dead-letter-exchange".into(), Value::from(x.clone()));
             Connected::Node(from.clone())
         }
-        _ => return Err("these two nodes cannot be connected".to_owned()),
+        _ => return Err(tr("editor.connect.impossible").to_owned()),
     };
     ensure_layout(s);
     Ok(result)

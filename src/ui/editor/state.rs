@@ -307,7 +307,7 @@ impl EditorState {
         let mut next = (*self.doc).clone();
         let out = edit(&mut next)?;
         if let Err(e) = validate(&next) {
-            return Err(e.to_string());
+            return Err(super::messages::scenario_error(&e));
         }
         if next != *self.doc {
             let prev = std::mem::replace(&mut self.doc, Rc::new(next));
@@ -394,6 +394,36 @@ impl EditorState {
         }
     }
 
+    /// Model-space corners of where a node's centre can be with its whole box on screen,
+    /// kept a node's height clear of the edges (the toolbar, captions and zoom controls are
+    /// drawn over them).
+    fn on_screen(&self) -> ops::Within {
+        let vp = self.viewport?;
+        let (x, y, w, h) = self.view.view_box(vp);
+        let (mx, my) = (ops::NODE_W / 2.0, ops::NODE_H);
+        if w <= 2.0 * mx || h <= 2.0 * my {
+            return None;
+        }
+        let a = self.to_model(Point {
+            x: x + mx,
+            y: y + my,
+        });
+        let b = self.to_model(Point {
+            x: x + w - mx,
+            y: y + h - my,
+        });
+        Some((
+            Point {
+                x: a.x.min(b.x),
+                y: a.y.min(b.y),
+            },
+            Point {
+                x: a.x.max(b.x),
+                y: a.y.max(b.y),
+            },
+        ))
+    }
+
     fn center(&self) -> Point {
         self.to_model(self.view.center)
     }
@@ -460,8 +490,22 @@ impl EditorState {
                 focus_inspector,
             } => {
                 let near = at.map_or_else(|| self.center(), |p| self.to_model(p));
-                match self.commit(|s| Ok(ops::add_node(s, kind, near))) {
+                let within = self.on_screen();
+                let drawn = self.doc.layout.len();
+                let old = Rc::clone(&self.doc);
+                match self.commit(|s| Ok(ops::add_node_within(s, kind, near, within))) {
                     Ok(id) => {
+                        // No free spot on screen (a phone holds few nodes at 100%): show
+                        // everything rather than add a node the user cannot see.
+                        let seen = |(k, p): (&String, &Point)| {
+                            old.layout.contains_key(k)
+                                || within.is_none_or(|(lo, hi)| {
+                                    p.x >= lo.x && p.x <= hi.x && p.y >= lo.y && p.y <= hi.y
+                                })
+                        };
+                        if self.doc.layout.len() > drawn && !self.doc.layout.iter().all(seen) {
+                            self.fit();
+                        }
                         self.selection = vec![Target::Node(id.clone())];
                         if focus_inspector {
                             self.focus_inspector += 1;
@@ -1230,6 +1274,69 @@ mod tests {
         let q1 = e.to_draw(e.doc.layout["queue:Q1"]);
         let q2 = e.to_draw(e.doc.layout["queue:Q2"]);
         assert!((q1.x - q2.x).abs() >= ops::NODE_W, "{q1:?} {q2:?}");
+    }
+
+    #[test]
+    fn palette_clicks_never_overlap_in_either_drawing() {
+        for portrait in [true, false] {
+            let mut e = EditorState::new(ops::empty_scenario());
+            let size = if portrait {
+                Size { w: 390.0, h: 600.0 }
+            } else {
+                Size {
+                    w: 1280.0,
+                    h: 600.0,
+                }
+            };
+            e.apply(EditorAction::Resize(size));
+            assert_eq!(e.transposed(), portrait);
+            let kinds = [
+                NewNode::Producer,
+                NewNode::Exchange,
+                NewNode::Queue,
+                NewNode::Consumer,
+            ];
+            for n in 0..24 {
+                e.apply(EditorAction::Add {
+                    kind: kinds[n % 4],
+                    at: None,
+                    focus_inspector: false,
+                });
+                // Both drawings of the layout, box against box.
+                let pts: Vec<Point> = e.doc.layout.values().copied().collect();
+                for (i, a) in pts.iter().enumerate() {
+                    for b in &pts[i + 1..] {
+                        let (dx, dy) = ((a.x - b.x).abs(), (a.y - b.y).abs());
+                        assert!(
+                            dx >= ops::NODE_W || dy >= ops::NODE_H,
+                            "landscape: {a:?} overlaps {b:?} after {n}"
+                        );
+                        assert!(
+                            dy * TRANSPOSED_ACROSS >= ops::NODE_W
+                                || dx * TRANSPOSED_ALONG >= ops::NODE_H,
+                            "portrait: {a:?} overlaps {b:?} after {n}"
+                        );
+                    }
+                }
+                // The first few land on screen, a node's height clear of the top and bottom
+                // edges, where the toolbar and captions are drawn over the canvas.
+                if n < 4 {
+                    let vp = e.viewport.expect("measured");
+                    let (x, y, w, h) = e.view.view_box(vp);
+                    for p in e.doc.layout.values() {
+                        let d = e.to_draw(*p);
+                        assert!(
+                            d.x - ops::NODE_W / 2.0 >= x
+                                && d.x + ops::NODE_W / 2.0 <= x + w
+                                && d.y - ops::NODE_H >= y
+                                && d.y + ops::NODE_H <= y + h,
+                            "{d:?} off screen {:?}",
+                            (x, y, w, h)
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
