@@ -526,6 +526,66 @@ fn broker_restart_keeps_durable_queues_and_persistent_messages() {
     );
 }
 
+/// A kill pressed in the UI is a runtime edit: it is tied to the event count, so stepping back
+/// over it and forward again replays the same requeue and redelivery.
+#[test]
+fn live_kill_replays_identically_after_step_back_and_forward() {
+    let config = load_sim(&work_queues(1, "")).unwrap().0;
+    let mut h = History::with_limits(Simulator::new(config), 4, 8);
+    // Until a worker holds a task.
+    let mut holder = None;
+    for _ in 0..200 {
+        let e = h.step().expect("work-queues runs");
+        if let Explanation::Delivered { consumer, .. } = &e.what {
+            holder = Some(consumer.id.to_string());
+            break;
+        }
+    }
+    let holder = holder.expect("a delivery");
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(true));
+    let at = h.position();
+    h.edit(vec![Action::KillConsumer {
+        consumer: holder.clone(),
+    }]);
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(false));
+    let mut first = Vec::new();
+    for _ in 0..40 {
+        match h.step() {
+            Some(e) => first.push(e),
+            None => break,
+        }
+    }
+    let killed = first
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::ConsumerKilled { unacked: 1, .. }))
+        .expect("kill event with one unacked");
+    let requeued = first
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::Requeued { .. }))
+        .expect("requeue event");
+    let redelivered = first
+        .iter()
+        .position(|e| {
+            matches!(&e.what, Explanation::Delivered { redelivered: true, consumer, .. }
+                if consumer.id.as_ref() != holder)
+        })
+        .expect("redelivery to the other worker");
+    assert!(killed < requeued && requeued < redelivered);
+    let end = h.position();
+    // Step back over the kill, then forward again: the same events.
+    h.seek(at - 1);
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(true));
+    h.seek(at);
+    let mut again = Vec::new();
+    while h.position() < end {
+        again.push(h.step().expect("replay"));
+    }
+    assert_eq!(first, again);
+    h.seek(0);
+    let replay: Vec<SimEvent> = (0..end).filter_map(|_| h.step()).collect();
+    assert_eq!(replay[replay.len() - first.len()..], first[..]);
+}
+
 // ---- lesson facts of the presets, read from their events --------------------------------------
 
 fn preset(name: &str) -> String {

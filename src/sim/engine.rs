@@ -377,6 +377,20 @@ impl Simulator {
         self.consumers.get(consumer).map(|c| c.unacked)
     }
 
+    /// Whether the consumer with this id is subscribed now (`None`: no such live consumer).
+    /// The UI asks it to tell "kill" from "restart".
+    pub fn consumer_subscribed(&self, id: &str) -> Option<bool> {
+        let i = self.consumer_index(id)?;
+        self.consumers.get(i).map(|c| c.subscribed)
+    }
+
+    /// Whether the producer with this id has an open channel now (`None`: no such live
+    /// producer). A producer without one cannot publish.
+    pub fn producer_connected(&self, id: &str) -> Option<bool> {
+        let i = self.producer_index(id)?;
+        self.producers.get(i).map(|p| p.channel.is_some())
+    }
+
     /// Back to time 0 with the same configuration, seed and runtime edits.
     pub fn reset(&mut self) {
         let explain = self.explain_routes;
