@@ -41,7 +41,7 @@ fn speed_text(s: f64) -> String {
 
 /// The control bar: step back, step, step over, play/pause, run to idle, reset, speed and the
 /// timeline scrubber.
-pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
+pub fn controls(c: &Controller, send: &Callback<Cmd>, live: Html) -> Html {
     let pb = &c.pb;
     let pos = pb.position();
     let end = pb.furthest();
@@ -118,6 +118,7 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
             <input type="range" class="pb-scrubber" min="0" max={end.to_string()} value={pos.to_string()}
                 step="1" aria-label={t("Timeline")} aria-valuetext={status.clone()} oninput={onscrub} />
             <output class="pb-status" aria-live="off">{ status }</output>
+            { live }
             { c.notice.as_ref().map(|why| html! {
                 <p class="pb-notice" role="status">{ crate::ui::i18n::tr_with(
                     "editor.restart.notice",
