@@ -586,6 +586,28 @@ fn live_kill_replays_identically_after_step_back_and_forward() {
     assert_eq!(replay[replay.len() - first.len()..], first[..]);
 }
 
+/// The editor's document keeps a scenario's `script`, so the web playback runs it too; an
+/// action whose actor was deleted from the diagram is dropped, not the whole script.
+#[test]
+fn the_scenario_model_keeps_the_script_for_to_sim() {
+    let text = work_queues(
+        1,
+        r#"[{"at_ms": 2000, "action": "kill_consumer", "consumer": "worker2"}, {"at_ms": 3000, "action": "restart_broker"}]"#,
+    );
+    let mut parsed = warren::scenario::parse::parse_str(&text).unwrap().scenario;
+    assert_eq!(parsed.script.len(), 2);
+    let config = warren::scenario::to_sim::to_sim(&parsed);
+    assert_eq!(config, load_sim(&text).unwrap().0);
+    assert!(parsed.to_json().contains("kill_consumer"));
+    parsed.consumers.retain(|c| c.id != "worker2");
+    let actions: Vec<Action> = warren::scenario::to_sim::to_sim(&parsed)
+        .script
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(actions, [Action::RestartBroker]);
+}
+
 // ---- lesson facts of the presets, read from their events --------------------------------------
 
 fn preset(name: &str) -> String {
