@@ -417,7 +417,20 @@ pub fn overlay(
             items.push(chip(*m, left + i as f64 * 21.0, top, "unacked"));
         }
         let n = mine.len();
-        let credit = if spec.auto_ack {
+        // A killed (or not yet started) consumer gets nothing, whatever its credit.
+        let subscribed = c.pb.sim().consumer_subscribed(&spec.id) != Some(false);
+        let credit = if !subscribed {
+            let of = if spec.prefetch > 0 {
+                format!("/{}", spec.prefetch)
+            } else {
+                String::new()
+            };
+            format!(
+                "{n}{of} {} \u{b7} {}",
+                t("unacked"),
+                crate::ui::i18n::tr("live.not_subscribed")
+            )
+        } else if spec.auto_ack {
             t("auto-ack").to_owned()
         } else if spec.prefetch == 0 {
             format!("{n} {} \u{b7} {}", t("unacked"), t("no prefetch limit"))
