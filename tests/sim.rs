@@ -584,6 +584,11 @@ fn live_kill_replays_identically_after_step_back_and_forward() {
     h.seek(0);
     let replay: Vec<SimEvent> = (0..end).filter_map(|_| h.step()).collect();
     assert_eq!(replay[replay.len() - first.len()..], first[..]);
+    // Stepped back before the kill, a new live action rewrites the future: the kill is gone.
+    h.seek(at - 2);
+    h.edit(vec![Action::RestartBroker]);
+    let recorded: Vec<&Action> = h.sim().edits().map(|(_, a)| a).collect();
+    assert_eq!(recorded, [&Action::RestartBroker]);
 }
 
 /// The editor's document keeps a scenario's `script`, so the web playback runs it too; an

@@ -3,10 +3,10 @@
 // other worker; stepping back over the kill and forward again gives the same log; Restart
 // broker says what was kept and lost; Publish now publishes one message. Screenshot at 1280×720.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { outDir, start } from './harness.mjs';
+import { outDir, repoRoot, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -122,6 +122,23 @@ describe('live controls', () => {
     assert.match(restart, /durable queues kept \(task_queue\) with \d+ persistent message\(s\); lost: transient queues/);
 
     await page.screenshot({ path: join(outDir, 'live-restart-1280x720.png') });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test("a scenario's script runs in the browser too", async () => {
+    const doc = JSON.parse(readFileSync(join(repoRoot, 'www/scenarios/work-queues.json'), 'utf8'));
+    doc.script = [{ at_ms: 1000, action: 'kill_consumer', consumer: 'worker1' }];
+    const page = await env.context.newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.addInitScript((j) => localStorage.setItem('warren.scenario', j), JSON.stringify(doc));
+    await page.goto(env.url);
+    await page.getByRole('button', { name: /^queue task_queue/ }).waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Run to idle' }).click();
+    await page.waitForFunction(() => /\(idle\)/.test(document.querySelector('.pb-status')?.textContent));
+    const log = await logTexts(page);
+    assert.ok(log.some((t) => /^consumer worker 1 \(slow\) was killed/.test(t)), log.join('\n'));
     assert.deepEqual(problems, []);
     await page.close();
   });
