@@ -147,7 +147,18 @@ describe('live controls', () => {
     const page = await env.context.newPage();
     await page.addInitScript(() => localStorage.setItem('warren.lang', 'zh-CN'));
     await page.goto(`${env.url}#preset=work-queues`);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByRole('button', { name: '重启 broker', exact: true }).waitFor({ timeout: 20000 });
+    const zh = JSON.parse(readFileSync(join(repoRoot, 'www/i18n/zh-CN.json'), 'utf8'));
+    for (let i = 1; i <= 5; i++) {
+      await page.getByRole('button', { name: zh['pb.step'], exact: true }).click();
+      await page.waitForFunction((k) => document.querySelector('.pb-status')?.textContent.includes(` ${k} /`), i);
+    }
+    await page.getByRole('button', { name: /^消费者 worker 1|worker 1/ }).first().click();
+    await page.getByRole('button', { name: '杀掉消费者', exact: true }).click();
+    await page.getByRole('button', { name: '重启消费者', exact: true }).waitFor();
+    assert.ok(await page.getByRole('button', { name: '杀掉消费者', exact: true }).isDisabled());
+    await page.screenshot({ path: join(outDir, 'live-zh-CN-1280x720.png') });
     await page.close();
   });
 });
