@@ -19,7 +19,9 @@ use crate::ui::icons;
 const KILL: &[&str] = &["M13 3L5 14h6l-1 7 8-11h-6z"];
 /// A circular arrow: start again.
 const AGAIN: &[&str] = &["M4 12a8 8 0 1 0 2.3-5.6", "M4 4v4h4"];
-/// An arrow out of a box: publish.
+/// A power switch: the broker stops and starts.
+const POWER: &[&str] = &["M12 3v8", "M6.3 6.8a8 8 0 1 0 11.4 0"];
+/// An arrow: publish.
 const SEND: &[&str] = &["M5 12h12", "M13 7l5 5-5 5"];
 
 /// One live control: its action, or why it does not apply now (an i18n key).
@@ -104,7 +106,8 @@ pub fn buttons(c: &Controller, selected: Option<&NodeId>, live: &Callback<Action
                 let icon = match ctl.label {
                     "live.kill" => KILL,
                     "live.publish" => SEND,
-                    _ => AGAIN,
+                    "live.restart_consumer" => AGAIN,
+                    _ => POWER,
                 };
                 let label = tr(ctl.label);
                 let (title, disabled, onclick) = match ctl.action {

@@ -107,6 +107,7 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>, live: Html) -> Html {
                 { button("Step over", "", PB_OVER, Cmd::StepOver, idle, "") }
                 { button("Run to idle", "", PB_END, Cmd::RunToIdle, idle, "") }
             </div>
+            { live }
             <label class="pb-speed">
                 <span>{ t("Speed") }</span>
                 <select aria-label={t("Speed")} onchange={onspeed}>
@@ -118,7 +119,6 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>, live: Html) -> Html {
             <input type="range" class="pb-scrubber" min="0" max={end.to_string()} value={pos.to_string()}
                 step="1" aria-label={t("Timeline")} aria-valuetext={status.clone()} oninput={onscrub} />
             <output class="pb-status" aria-live="off">{ status }</output>
-            { live }
             { c.notice.as_ref().map(|why| html! {
                 <p class="pb-notice" role="status">{ crate::ui::i18n::tr_with(
                     "editor.restart.notice",
