@@ -112,7 +112,7 @@ pub fn buttons(c: &Controller, selected: Option<&NodeId>, live: &Callback<Action
                 let label = tr(ctl.label);
                 let (title, disabled, onclick) = match ctl.action {
                     Ok(a) => (
-                        tr(title_key(ctl.label)).to_owned(),
+                        format!("{label}: {}", tr(title_key(ctl.label))),
                         false,
                         live.reform(move |_: MouseEvent| a.clone()),
                     ),
