@@ -564,6 +564,93 @@ fn broker_restart_keeps_durable_queues_and_persistent_messages() {
     );
 }
 
+/// A kill pressed in the UI is a runtime edit: it is tied to the event count, so stepping back
+/// over it and forward again replays the same requeue and redelivery.
+#[test]
+fn live_kill_replays_identically_after_step_back_and_forward() {
+    let config = load_sim(&work_queues(1, "")).unwrap().0;
+    let mut h = History::with_limits(Simulator::new(config), 4, 8);
+    // Until a worker holds a task.
+    let mut holder = None;
+    for _ in 0..200 {
+        let e = h.step().expect("work-queues runs");
+        if let Explanation::Delivered { consumer, .. } = &e.what {
+            holder = Some(consumer.id.to_string());
+            break;
+        }
+    }
+    let holder = holder.expect("a delivery");
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(true));
+    let at = h.position();
+    h.edit(vec![Action::KillConsumer {
+        consumer: holder.clone(),
+    }]);
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(false));
+    let mut first = Vec::new();
+    for _ in 0..40 {
+        match h.step() {
+            Some(e) => first.push(e),
+            None => break,
+        }
+    }
+    let killed = first
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::ConsumerKilled { unacked: 1, .. }))
+        .expect("kill event with one unacked");
+    let requeued = first
+        .iter()
+        .position(|e| matches!(&e.what, Explanation::Requeued { .. }))
+        .expect("requeue event");
+    let redelivered = first
+        .iter()
+        .position(|e| {
+            matches!(&e.what, Explanation::Delivered { redelivered: true, consumer, .. }
+                if consumer.id.as_ref() != holder)
+        })
+        .expect("redelivery to the other worker");
+    assert!(killed < requeued && requeued < redelivered);
+    let end = h.position();
+    // Step back over the kill, then forward again: the same events.
+    h.seek(at - 1);
+    assert_eq!(h.sim().consumer_subscribed(&holder), Some(true));
+    h.seek(at);
+    let mut again = Vec::new();
+    while h.position() < end {
+        again.push(h.step().expect("replay"));
+    }
+    assert_eq!(first, again);
+    h.seek(0);
+    let replay: Vec<SimEvent> = (0..end).filter_map(|_| h.step()).collect();
+    assert_eq!(replay[replay.len() - first.len()..], first[..]);
+    // Stepped back before the kill, a new live action rewrites the future: the kill is gone.
+    h.seek(at - 2);
+    h.edit(vec![Action::RestartBroker]);
+    let recorded: Vec<&Action> = h.sim().edits().map(|(_, a)| a).collect();
+    assert_eq!(recorded, [&Action::RestartBroker]);
+}
+
+/// The editor's document keeps a scenario's `script`, so the web playback runs it too; an
+/// action whose actor was deleted from the diagram is dropped, not the whole script.
+#[test]
+fn the_scenario_model_keeps_the_script_for_to_sim() {
+    let text = work_queues(
+        1,
+        r#"[{"at_ms": 2000, "action": "kill_consumer", "consumer": "worker2"}, {"at_ms": 3000, "action": "restart_broker"}]"#,
+    );
+    let mut parsed = warren::scenario::parse::parse_str(&text).unwrap().scenario;
+    assert_eq!(parsed.script.len(), 2);
+    let config = warren::scenario::to_sim::to_sim(&parsed);
+    assert_eq!(config, load_sim(&text).unwrap().0);
+    assert!(parsed.to_json().contains("kill_consumer"));
+    parsed.consumers.retain(|c| c.id != "worker2");
+    let actions: Vec<Action> = warren::scenario::to_sim::to_sim(&parsed)
+        .script
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(actions, [Action::RestartBroker]);
+}
+
 // ---- lesson facts of the presets, read from their events --------------------------------------
 
 fn preset(name: &str) -> String {

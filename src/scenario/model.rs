@@ -35,6 +35,10 @@ pub struct Scenario {
     /// Explanation and suggestions when the scenario is a lesson.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lesson: Option<Lesson>,
+    /// Timed actions (kill a consumer, restart the broker…), kept as written: the editor does
+    /// not change them, and `to_sim` reads them (see [`crate::scenario::to_sim::read_script`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub script: Vec<Value>,
 }
 
 /// Exchanges, queues and bindings, in the shape of RabbitMQ's definitions.json.

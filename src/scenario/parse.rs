@@ -448,6 +448,12 @@ fn read_scenario(v: &Value, cx: &mut Cx) -> Option<Scenario> {
     let lesson = root
         .get("lesson")
         .and_then(|l| read_lesson(l, "lesson", cx));
+    // Checked against the actors by `to_sim::read_script`; here only kept.
+    let script = root
+        .get("script")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     root.finish(cx);
 
     let mut s = Scenario {
@@ -459,6 +465,7 @@ fn read_scenario(v: &Value, cx: &mut Cx) -> Option<Scenario> {
         consumers,
         layout: BTreeMap::new(),
         lesson,
+        script,
     };
     check_references(&s, cx);
     s.layout = read_layout(raw_layout, &s, cx);

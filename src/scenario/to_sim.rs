@@ -1,8 +1,8 @@
 //! Scenario → simulation: converts a validated [`Scenario`] into the simulator's own
 //! [`SimConfig`], reads the optional `script` of timed actions, and implements `warren run`.
 //!
-//! `script` is an additive extension of the scenario format, read from the raw JSON so the
-//! scenario model is unchanged (older readers ignore it with an "unknown field" warning):
+//! `script` is an additive extension of the scenario format (older readers ignore it with an
+//! "unknown field" warning); the scenario model keeps its items as written:
 //! `"script": [{"at_ms": 4000, "action": "kill_consumer", "consumer": "worker1"},
 //! {"at_ms": 6000, "action": "start_consumer", "consumer": "worker1"},
 //! {"at_ms": 7000, "action": "publish_now", "producer": "new_task", "count": 2},
@@ -46,7 +46,8 @@ fn ppm(rate: f64) -> u32 {
     }
 }
 
-/// The simulation of a scenario (without a script).
+/// The simulation of a scenario, with the script actions whose actors still exist (an edited
+/// diagram may have lost one; [`load_sim`] refuses such a script instead).
 pub fn to_sim(s: &Scenario) -> SimConfig {
     let t = &s.topology;
     SimConfig {
@@ -107,7 +108,17 @@ pub fn to_sim(s: &Scenario) -> SimConfig {
                 start_ms: Some(0),
             })
             .collect(),
-        script: Vec::new(),
+        script: s
+            .script
+            .iter()
+            .take(MAX_SCRIPT)
+            .filter_map(|item| {
+                let one = Value::Array(vec![item.clone()]);
+                let doc = Value::Object([("script".to_owned(), one)].into_iter().collect());
+                read_script(&doc, s).ok()
+            })
+            .flatten()
+            .collect(),
     }
 }
 

@@ -167,6 +167,17 @@ fn actor(id: &str, name: &str) -> Actor {
     }
 }
 
+/// An action from outside the diagram (a live control), as opposed to a diagram edit.
+fn is_live_control(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::KillConsumer { .. }
+            | Action::StartConsumer { .. }
+            | Action::PublishNow { .. }
+            | Action::RestartBroker
+    )
+}
+
 fn u32_of(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -274,12 +285,15 @@ impl Simulator {
     /// Edits the topology or the clients at the current point of the timeline: the actions
     /// run now, and on every replay when the timeline reaches this point again. Edits that
     /// were recorded for a later point (the user stepped back, then edited) are moved here
-    /// too, so that the model at the end always matches the diagram.
+    /// too, so that the model at the end always matches the diagram; live actions recorded for
+    /// a later point (a kill, a broker restart) belonged to the future being rewritten and are
+    /// dropped.
     pub fn edit(&mut self, actions: Vec<Action>) {
         let at = self.events_emitted();
         let mut edits: Vec<Edit> = self
             .edits
             .iter()
+            .filter(|e| e.at <= at || !is_live_control(&e.action))
             .map(|e| Edit {
                 at: e.at.min(at),
                 action: e.action.clone(),
@@ -375,6 +389,20 @@ impl Simulator {
     /// Unacked deliveries a consumer holds (by index in the config).
     pub fn consumer_unacked(&self, consumer: usize) -> Option<u32> {
         self.consumers.get(consumer).map(|c| c.unacked)
+    }
+
+    /// Whether the consumer with this id is subscribed now (`None`: no such live consumer).
+    /// The UI asks it to tell "kill" from "restart".
+    pub fn consumer_subscribed(&self, id: &str) -> Option<bool> {
+        let i = self.consumer_index(id)?;
+        self.consumers.get(i).map(|c| c.subscribed)
+    }
+
+    /// Whether the producer with this id has an open channel now (`None`: no such live
+    /// producer). A producer without one cannot publish.
+    pub fn producer_connected(&self, id: &str) -> Option<bool> {
+        let i = self.producer_index(id)?;
+        self.producers.get(i).map(|p| p.channel.is_some())
     }
 
     /// Back to time 0 with the same configuration, seed and runtime edits.

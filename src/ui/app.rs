@@ -164,6 +164,10 @@ pub fn app() -> Html {
         let ctl = ctl.clone();
         Callback::from(move |cmd| playback::run(&ctl, cmd))
     };
+    let live: Callback<crate::sim::Action> = {
+        let ctl = ctl.clone();
+        Callback::from(move |a| playback::live(&ctl, a))
+    };
     {
         let ctl = ctl.clone();
         let doc = Rc::clone(&state.editor.doc);
@@ -361,9 +365,18 @@ pub fn app() -> Html {
         .try_borrow()
         .map(|c| pb_view::matched_bindings(&c, &ed.doc))
         .unwrap_or_default();
+    // Live controls act on the one selected producer or consumer.
+    let live_target = match (ed.selection.len(), ed.primary()) {
+        (1, Some(Target::Node(id))) => Some(id.clone()),
+        _ => None,
+    };
     let (pb_bar, pb_overlay, pb_caption, pb_log, pb_chart, pb_panel) = match ctl.try_borrow() {
         Ok(c) => (
-            pb_view::controls(&c, &send),
+            pb_view::controls(
+                &c,
+                &send,
+                super::playback::actions::buttons(&c, live_target.as_ref(), &live),
+            ),
             pb_view::overlay(&c, &ed.doc, view_box, &tokens_ref, &send),
             pb_view::caption(&c),
             pb_view::event_log(&c, &send, &context),

@@ -58,6 +58,7 @@ pub fn empty_scenario() -> Scenario {
         consumers: Vec::new(),
         layout: Default::default(),
         lesson: None,
+        script: Vec::new(),
     }
 }
 

@@ -304,6 +304,18 @@ impl Controller {
     }
 }
 
+/// Applies a live control's action (kill a consumer, restart the broker…) at the current
+/// point, as a runtime edit: stepping back over it and forward again replays it.
+pub fn live(ctl: &Shared, action: crate::sim::Action) {
+    if let Ok(mut c) = ctl.try_borrow_mut() {
+        c.pb.playing = false;
+        c.layer.clear();
+        c.pb.edit(vec![action]);
+    }
+    render_now(ctl);
+    kick(ctl);
+}
+
 /// Applies `cmd`, renders, and keeps the frame loop running while anything moves.
 pub fn run(ctl: &Shared, cmd: Cmd) {
     if let Ok(mut c) = ctl.try_borrow_mut() {

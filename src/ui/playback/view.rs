@@ -41,7 +41,7 @@ fn speed_text(s: f64) -> String {
 
 /// The control bar: step back, step, step over, play/pause, run to idle, reset, speed and the
 /// timeline scrubber.
-pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
+pub fn controls(c: &Controller, send: &Callback<Cmd>, live: Html) -> Html {
     let pb = &c.pb;
     let pos = pb.position();
     let end = pb.furthest();
@@ -107,6 +107,7 @@ pub fn controls(c: &Controller, send: &Callback<Cmd>) -> Html {
                 { button("Step over", "", PB_OVER, Cmd::StepOver, idle, "") }
                 { button("Run to idle", "", PB_END, Cmd::RunToIdle, idle, "") }
             </div>
+            { live }
             <label class="pb-speed">
                 <span>{ t("Speed") }</span>
                 <select aria-label={t("Speed")} onchange={onspeed}>
@@ -416,7 +417,20 @@ pub fn overlay(
             items.push(chip(*m, left + i as f64 * 21.0, top, "unacked"));
         }
         let n = mine.len();
-        let credit = if spec.auto_ack {
+        // A killed (or not yet started) consumer gets nothing, whatever its credit.
+        let subscribed = c.pb.sim().consumer_subscribed(&spec.id) != Some(false);
+        let credit = if !subscribed {
+            let of = if spec.prefetch > 0 {
+                format!("/{}", spec.prefetch)
+            } else {
+                String::new()
+            };
+            format!(
+                "{n}{of} {} \u{b7} {}",
+                t("unacked"),
+                crate::ui::i18n::tr("live.not_subscribed")
+            )
+        } else if spec.auto_ack {
             t("auto-ack").to_owned()
         } else if spec.prefetch == 0 {
             format!("{n} {} \u{b7} {}", t("unacked"), t("no prefetch limit"))
