@@ -637,12 +637,12 @@ static TEMPLATES: &[Template] = &[
 
 /// A placeholder's name and value. `dyn Display` rather than a generic keeps one copy of
 /// [`fill`] in the page and lets numbers be written without a temporary `String` per call site.
-type Arg<'a> = (&'a str, &'a dyn Display);
+pub type Arg<'a> = (&'a str, &'a dyn Display);
 
 /// `text` with each `{name}` replaced by the value paired with `name` in `args`. A brace group
 /// naming no argument is copied as it is; values are not scanned again, so a value may hold
-/// braces (the x-death table does).
-fn fill(text: &str, args: &[Arg]) -> String {
+/// braces (the x-death table does). The UI's message catalogs use it too (`ui::i18n::fill`).
+pub fn fill(text: &str, args: &[Arg]) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {

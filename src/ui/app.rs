@@ -18,7 +18,7 @@ use super::editor::fields::Target;
 use super::editor::graph;
 use super::editor::inspector::Inspector;
 use super::editor::{EditorAction, EditorState};
-use super::i18n::{self, Lang, tr, tr_with};
+use super::i18n::{self, Lang, kind_word, tr, tr_with};
 use super::icons;
 use super::menu::{self, ShellActions};
 use super::playback::controller::{self as playback, Cmd, Controller};
@@ -517,17 +517,6 @@ pub fn app() -> Html {
             </footer>
         </div>
         </ContextProvider<Lang>>
-    }
-}
-
-/// The translated word for a node kind (`NodeKind::word` gives the English one).
-fn kind_word(word: &'static str) -> &'static str {
-    match word {
-        "producer" => tr("kind.producer"),
-        "exchange" => tr("kind.exchange"),
-        "queue" => tr("kind.queue"),
-        "consumer" => tr("kind.consumer"),
-        other => other,
     }
 }
 

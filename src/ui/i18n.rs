@@ -164,32 +164,26 @@ pub fn tr_with(key: &'static str, args: &[(&str, &str)]) -> String {
     fill(tr(key), args)
 }
 
-/// Replaces `{name}` placeholders in one pass, so a value containing `{x}` is not expanded again.
+/// Replaces `{name}` placeholders in one pass, so a value containing `{x}` is not expanded again
+/// (the simulator's explanations fill their templates the same way, with the same function).
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let replaced = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            args.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (close, *v))
-        });
-        match replaced {
-            Some((close, value)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
+    let args: Vec<crate::sim::explain::Arg> = args
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    crate::sim::explain::fill(template, &args)
+}
+
+/// A node kind in the UI language (`NodeKind::word` gives the English word the accessible
+/// names start with).
+pub fn kind_word(word: &'static str) -> &'static str {
+    match word {
+        "producer" => tr("kind.producer"),
+        "exchange" => tr("kind.exchange"),
+        "queue" => tr("kind.queue"),
+        "consumer" => tr("kind.consumer"),
+        other => other,
     }
-    out.push_str(rest);
-    out
 }
 
 /// The `{name}` placeholders of a template, sorted and deduplicated.

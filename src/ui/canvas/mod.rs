@@ -21,7 +21,7 @@ use crate::ui::editor::fields::{self, Target};
 use crate::ui::editor::graph::{EdgeKind, Graph, GraphNode, NodeKind};
 use crate::ui::editor::ops::{self, NODE_H, NODE_W, NewNode};
 use crate::ui::editor::state::{EditorAction, EditorState, Size};
-use crate::ui::i18n::{tr, tr_with};
+use crate::ui::i18n::{kind_word, tr, tr_with};
 use crate::ui::{icons, num};
 
 use geometry::{HANDLE_R, LABEL_H};
@@ -1119,17 +1119,6 @@ pub fn palette(props: &PaletteProps) -> Html {
     .collect::<Html>();
     html! {
         <div class="button-group palette" role="group" aria-label={tr("editor.palette.group")}>{ buttons }</div>
-    }
-}
-
-/// A node kind in the UI language ("exchange" in English, as the accessible names say).
-fn kind_word(word: &'static str) -> &'static str {
-    match word {
-        "producer" => tr("kind.producer"),
-        "exchange" => tr("kind.exchange"),
-        "queue" => tr("kind.queue"),
-        "consumer" => tr("kind.consumer"),
-        other => other,
     }
 }
 

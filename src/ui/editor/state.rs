@@ -14,7 +14,7 @@ use crate::scenario::{NodeId, Point, Scenario};
 
 use super::fields::{self, Field, Target};
 use super::ops::{self, Connected, NewNode};
-use crate::ui::i18n::{tr, tr_with};
+use crate::ui::i18n::{kind_word, tr, tr_with};
 
 /// Most undo steps kept.
 pub const HISTORY_LIMIT: usize = 200;
@@ -918,17 +918,6 @@ fn connected_text(s: &Scenario, from: &NodeId, to: &NodeId) -> String {
         _ => "editor.log.connected",
     };
     tr_with(key, &[("a", &a), ("b", &b)])
-}
-
-/// A node kind in the UI language.
-fn kind_word(word: &'static str) -> &'static str {
-    match word {
-        "producer" => tr("kind.producer"),
-        "exchange" => tr("kind.exchange"),
-        "queue" => tr("kind.queue"),
-        "consumer" => tr("kind.consumer"),
-        other => other,
-    }
 }
 
 #[cfg(test)]
