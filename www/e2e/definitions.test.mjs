@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { outDir, repoRoot, start } from './harness.mjs';
+import { freshPage, outDir, repoRoot, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -31,16 +31,7 @@ async function waitForTitle(page, title) {
 
 describe('RabbitMQ definitions in the page', () => {
   test('import with a vhost choice, undo, a corrupt file, export', async () => {
-    const page = await env.context.newPage();
-    const problems = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    await page.goto(env.url);
-    await page.waitForSelector('.canvas-svg');
-    await page.evaluate(() => localStorage.clear());
-    await page.goto(env.url + '#preset=topics');
+    const { page, problems } = await freshPage(env, '#preset=topics');
     await waitForTitle(page, 'Topics');
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('warren.scenario') ?? '{}').title === 'Topics');
 

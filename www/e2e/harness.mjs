@@ -113,3 +113,21 @@ export async function openPage(context, url, viewport) {
   await page.getByRole('button', { name: /^queue hello/ }).waitFor({ timeout: 20000 });
   return { page, problems };
 }
+
+/** A page on the app at `hash` with the saved work cleared first, collecting console and page
+ * errors (a test asserts `problems` is empty). */
+export async function freshPage(env, hash = '', viewport) {
+  const page = await env.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(env.url);
+  await page.waitForSelector('.canvas-svg');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(env.url + hash);
+  await page.waitForSelector('.canvas-svg');
+  return { page, problems };
+}

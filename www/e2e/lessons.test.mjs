@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { outDir, start } from './harness.mjs';
+import { freshPage, outDir, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -14,20 +14,8 @@ after(async () => {
   await env?.close();
 });
 
-async function fresh(hash, viewport) {
-  const page = await env.context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(env.url);
-  await page.waitForSelector('.canvas-svg');
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(env.url + hash);
-  await page.waitForSelector('.canvas-svg');
-  return { page, problems };
+function fresh(hash, viewport) {
+  return freshPage(env, hash, viewport);
 }
 
 const goals = (page) => page.locator('.lesson-goals');

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { distDir, outDir, start } from './harness.mjs';
+import { distDir, freshPage, outDir, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -44,19 +44,8 @@ async function waitForTitle(page, title) {
 }
 
 /** A fresh page on the app with the given fragment, storage cleared first. */
-async function fresh(hash = '') {
-  const page = await env.context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(env.url);
-  await page.waitForSelector('.canvas-svg');
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(env.url + hash);
-  await page.waitForSelector('.canvas-svg');
-  return { page, problems };
+function fresh(hash = '') {
+  return freshPage(env, hash);
 }
 
 describe('warren shell', () => {
