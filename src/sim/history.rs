@@ -183,9 +183,8 @@ impl History {
         self.last.as_ref()
     }
 
-    /// Applies a UI action at the current point. The future changes, so snapshots after this
-    /// point are dropped; seeking back before it returns to the timeline without it.
-    pub fn apply(&mut self, action: super::Action) {
+    /// Drops the snapshots taken after the current point: the future is about to change.
+    fn forget_future(&mut self) {
         let pos = self.position();
         let interval = self.interval;
         let mut i = 0;
@@ -194,6 +193,12 @@ impl History {
             i += 1;
             keep
         });
+    }
+
+    /// Applies a UI action at the current point. The future changes, so snapshots after this
+    /// point are dropped; seeking back before it returns to the timeline without it.
+    pub fn apply(&mut self, action: super::Action) {
+        self.forget_future();
         self.current.apply(action);
         if self.snapshots.is_empty() {
             self.snapshots.push(self.current.clone());
@@ -205,14 +210,7 @@ impl History {
     /// model without it, and stepping forward again runs it at the same point. Snapshots after
     /// this point are dropped (the future changed); earlier ones learn the edit list.
     pub fn edit(&mut self, actions: Vec<super::Action>) {
-        let pos = self.position();
-        let interval = self.interval;
-        let mut i = 0;
-        self.snapshots.retain(|_| {
-            let keep = i * interval < pos;
-            i += 1;
-            keep
-        });
+        self.forget_future();
         self.current.edit(actions);
         for s in &mut self.snapshots {
             s.share_edits(&self.current);
