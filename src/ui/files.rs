@@ -86,6 +86,17 @@ fn push_lowercase(out: &mut String, c: char) {
     out.extend(c.to_lowercase());
 }
 
+/// A click handler that opens the browser's file picker of a hidden `<input type=file>`,
+/// cleared first so choosing the same file again still fires `change`.
+pub fn pick_file(input: yew::NodeRef) -> yew::Callback<web_sys::MouseEvent> {
+    yew::Callback::from(move |_: web_sys::MouseEvent| {
+        if let Some(input) = input.cast::<web_sys::HtmlInputElement>() {
+            input.set_value("");
+            input.click();
+        }
+    })
+}
+
 /// Starts a download of `bytes` as `name`.
 pub fn download(bytes: &[u8], mime: &str, name: &str) -> Result<(), String> {
     let blob = gloo::file::Blob::new_with_options(bytes, Some(mime));

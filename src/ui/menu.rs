@@ -346,15 +346,7 @@ pub fn shell_actions(props: &ShellActionsProps) -> Html {
 
     // Open file: a hidden file input, clicked by the button.
     let file_input = use_node_ref();
-    let on_open_click = {
-        let file_input = file_input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = file_input.cast::<web_sys::HtmlInputElement>() {
-                input.set_value("");
-                input.click();
-            }
-        })
-    };
+    let on_open_click = super::files::pick_file(file_input.clone());
     let on_file = {
         let edit = props.edit.clone();
         let notice = notice.setter();

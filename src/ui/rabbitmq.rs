@@ -95,15 +95,7 @@ pub fn rabbit_dialog(props: &RabbitDialogProps) -> Html {
         )
     };
 
-    let on_pick = {
-        let file_input = file_input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = file_input.cast::<web_sys::HtmlInputElement>() {
-                input.set_value("");
-                input.click();
-            }
-        })
-    };
+    let on_pick = super::files::pick_file(file_input.clone());
     let on_file = {
         let finish = Rc::clone(&finish);
         let pending = pending.setter();
