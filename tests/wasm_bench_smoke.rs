@@ -8,8 +8,7 @@
 mod common;
 
 use common::*;
-use warren::broker::FieldTable;
-use warren::broker::router::{ExchangeKind, RouteScratch};
+use warren::broker::router::ExchangeKind;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn guard(w: &Workload, kind: ExchangeKind, keys: usize) -> (u64, u64) {
@@ -19,13 +18,7 @@ fn guard(w: &Workload, kind: ExchangeKind, keys: usize) -> (u64, u64) {
         "{} digest",
         w.name
     );
-    let r = build_router(w, kind);
-    route_pass(
-        &r,
-        &w.keys[..keys],
-        &mut RouteScratch::new(),
-        &FieldTable::new(),
-    )
+    route_guard(w, kind, keys)
 }
 
 #[wasm_bindgen_test]

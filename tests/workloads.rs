@@ -5,18 +5,9 @@
 mod common;
 
 use common::*;
-use warren::broker::FieldTable;
-use warren::broker::router::{ExchangeKind, RouteScratch};
+use warren::broker::router::ExchangeKind;
 
-fn guard(w: &Workload, kind: ExchangeKind, keys: usize) -> (u64, u64) {
-    let r = build_router(w, kind);
-    route_pass(
-        &r,
-        &w.keys[..keys],
-        &mut RouteScratch::new(),
-        &FieldTable::new(),
-    )
-}
+use common::route_guard as guard;
 
 #[test]
 fn digests_match_workloads_md() {

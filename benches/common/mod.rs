@@ -214,6 +214,18 @@ pub fn route_pass(
     (deliveries, checksum)
 }
 
+/// The deliveries/checksum guard of one routing pass over the first `keys` keys of `w`, on a
+/// fresh router of the given kind (what the tests compare with WORKLOADS.md).
+pub fn route_guard(w: &Workload, kind: ExchangeKind, keys: usize) -> (u64, u64) {
+    let r = build_router(w, kind);
+    route_pass(
+        &r,
+        &w.keys[..keys],
+        &mut RouteScratch::new(),
+        &FieldTable::new(),
+    )
+}
+
 /// A router with queues `q0..` (queue i has `QueueId(i)`) and the workload's bindings on one
 /// exchange `x` of the given kind.
 pub fn build_router(w: &Workload, kind: ExchangeKind) -> Router {
